@@ -1,0 +1,36 @@
+# The two commands of the README: `make run` and `make test`.
+JOBS ?= $(shell nproc)
+DATA_DIR ?= ./var
+SEALPOST := build/release/src/app/sealpost
+
+.PHONY: run test deps build build-asan test-asan test-release bench format clean
+
+deps:
+	scripts/install-deps
+
+build: deps
+	cmake --preset release >/dev/null
+	cmake --build build/release -j $(JOBS)
+
+build-asan: deps
+	cmake --preset asan-ubsan >/dev/null
+	cmake --build build/asan -j $(JOBS)
+
+run: build
+	@test -d $(DATA_DIR) || $(SEALPOST) init $(DATA_DIR)
+	$(SEALPOST) --data-dir $(DATA_DIR) keys list
+
+# The sanitizer build runs the unit tests first; the release build then runs the whole suite,
+# so the output ends with CTest's summary of it.
+test: build build-asan
+	cd build/asan && ctest --output-on-failure -j $(JOBS) -L unit
+	cd build/release && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	scripts/run-benchmarks
+
+format:
+	find src tests bench fuzz -name '*.cpp' -o -name '*.hpp' 2>/dev/null | xargs clang-format -i
+
+clean:
+	rm -rf build

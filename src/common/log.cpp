@@ -1,0 +1,119 @@
+#include "common/log.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+
+namespace sealpost::log {
+
+namespace {
+
+spdlog::logger& logger() {
+    static std::shared_ptr<spdlog::logger> instance = [] {
+        auto made = spdlog::stderr_logger_mt("sealpost");
+        made->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+        made->set_level(spdlog::level::info);
+        return made;
+    }();
+    return *instance;
+}
+
+spdlog::level::level_enum to_spdlog(Level level) {
+    switch (level) {
+        case Level::Trace:
+            return spdlog::level::trace;
+        case Level::Debug:
+            return spdlog::level::debug;
+        case Level::Info:
+            return spdlog::level::info;
+        case Level::Warn:
+            return spdlog::level::warn;
+        case Level::Error:
+            return spdlog::level::err;
+    }
+    return spdlog::level::info;
+}
+
+bool needs_quotes(std::string_view value) {
+    if (value.empty()) {
+        return true;
+    }
+    for (unsigned char c : value) {
+        if (c <= ' ' || c == '"' || c == '=' || c == 0x7f) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void append_value(std::string& out, std::string_view value) {
+    if (!needs_quotes(value)) {
+        out += value;
+        return;
+    }
+    out += '"';
+    for (unsigned char c : value) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c < ' ' || c == 0x7f) {
+            static const char hex[] = "0123456789abcdef";
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    out += '"';
+}
+
+}  // namespace
+
+void set_level(Level level) {
+    logger().set_level(to_spdlog(level));
+}
+
+Level parse_level(std::string_view name) {
+    if (name == "trace")
+        return Level::Trace;
+    if (name == "debug")
+        return Level::Debug;
+    if (name == "warn")
+        return Level::Warn;
+    if (name == "error")
+        return Level::Error;
+    return Level::Info;
+}
+
+std::string format_fields(std::initializer_list<Field> fields) {
+    std::string out;
+    for (const auto& field : fields) {
+        if (!out.empty()) {
+            out += ' ';
+        }
+        out += field.key;
+        out += '=';
+        append_value(out, field.value);
+    }
+    return out;
+}
+
+void event(Level level, std::string_view component, std::string_view name,
+           std::initializer_list<Field> fields) {
+    auto& sink = logger();
+    auto spd_level = to_spdlog(level);
+    if (!sink.should_log(spd_level)) {
+        return;
+    }
+    std::string line;
+    line.reserve(128);
+    line.append(component).append(" ").append(name);
+    if (fields.size() != 0) {
+        line.append(" ").append(format_fields(fields));
+    }
+    sink.log(spd_level, "{}", line);
+}
+
+}  // namespace sealpost::log
