@@ -1,0 +1,158 @@
+// sealpost.toml as typed settings: every switch of DESIGN.md §5 with the manual's default, and
+// the loader that refuses anything it does not understand.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/log.hpp"
+
+namespace sealpost::config {
+
+enum class KeyAlgorithm { Ed25519, Rsa };
+enum class ListenerRole { Submission, Inbound };
+// LIMITATION: only the SQLite backend can be configured; PostgreSQL (DESIGN.md §7) needs its
+// connection settings added here before several nodes can share one keystore.
+enum class KeystoreBackend { Sqlite };
+
+std::string_view to_string(KeyAlgorithm algorithm);
+std::string_view to_string(ListenerRole role);
+std::string_view to_string(KeystoreBackend backend);
+
+constexpr int min_pka_cache_hours = 1;
+constexpr int rsa_key_sizes[] = {1024, 2048, 3072, 4096};
+// RFC 4880 §5.2.3.6: key expiration time is a four-octet count of seconds, about 49710 days.
+constexpr int max_key_expiry_days = 49710;
+
+// [service]: the master switch and who is authorized when rules.txt says nothing.
+struct Service {
+    bool enabled = true;
+    bool authorize_local_users = true;
+    bool authorize_foreign_senders = true;  // for decryption and verification
+
+    bool operator==(const Service&) const = default;
+};
+
+// [encryption]: signing and encrypting mail from local users (submission listeners).
+struct Encryption {
+    bool enabled = true;  // "encryption & signing services"
+    bool auto_encrypt = true;
+    bool auto_sign = false;
+    bool same_domain = true;       // automatic mode acts between users of one domain
+    bool local_domains = true;     // ... and between users of different local domains
+    bool to_self = true;           // ... and on mail a user sends to themself
+    bool notify_failures = false;  // tell the sender when --pgpe could not encrypt
+    // Off: compressing costs about 5x the time on large messages, and the length of
+    // compressed ciphertext leaks what the plaintext contains (a length side channel).
+    bool compress = false;
+    bool transport_by_ip = false;  // encrypt to the transport key of the receiving IP
+
+    bool operator==(const Encryption&) const = default;
+};
+
+// [decryption]: decrypting and verifying mail for local recipients.
+struct Decryption {
+    bool enabled = true;  // "decryption & verification services"
+
+    bool operator==(const Decryption&) const = default;
+};
+
+// [keys]: how keys are made, imported, handed out and exchanged.
+struct Keys {
+    bool auto_import = true;       // armored public keys attached by authenticated users
+    bool email_on_request = true;  // answer --pgpk and --pgpk<address>
+    bool auto_create = false;
+    KeyAlgorithm key_algorithm = KeyAlgorithm::Ed25519;
+    int rsa_key_bits = 2048;  // one of rsa_key_sizes; used only for KeyAlgorithm::Rsa
+    int key_expiry_days = 0;  // 0 = never
+    bool serve_http = false;  // MDPGP URL, HKP and WKD for local users' public keys
+    bool rkey = true;         // the RKEY SMTP extension
+
+    bool operator==(const Keys&) const = default;
+};
+
+// [discovery]: where public keys of remote recipients are looked up.
+struct Discovery {
+    bool pka = true;
+    int pka_cache_hours = 12;  // at least min_pka_cache_hours; the record's TTL if longer
+    bool wkd = true;
+    bool dane = true;
+    bool autocrypt = false;
+
+    bool operator==(const Discovery&) const = default;
+};
+
+// [limits]: bounds on what one message may cost us (DESIGN.md §5, security rules).
+struct Limits {
+    std::size_t max_message_bytes = std::size_t{50} << 20;
+    std::size_t max_decompressed_bytes = std::size_t{256} << 20;
+    int max_mime_depth = 64;
+    int max_signatures = 100;
+
+    bool operator==(const Limits&) const = default;
+};
+
+struct Keystore {
+    KeystoreBackend backend = KeystoreBackend::Sqlite;
+
+    bool operator==(const Keystore&) const = default;
+};
+
+struct Log {
+    log::Level level = log::Level::Info;
+
+    bool operator==(const Log&) const = default;
+};
+
+// [relay]: where processed mail goes. Empty next_hop means edge mode: deliver through the
+// queue to the recipients' MX hosts.
+struct Relay {
+    std::string next_hop = "127.0.0.1:10027";  // "host:port", IPv6 as "[::1]:port"
+
+    bool operator==(const Relay&) const = default;
+};
+
+// One [[listener]] table: where SMTP is accepted and which treatment the mail gets.
+struct Listener {
+    std::string address;  // "host:port", IPv6 as "[::1]:port"
+    ListenerRole role = ListenerRole::Submission;
+
+    bool operator==(const Listener&) const = default;
+};
+
+struct Config {
+    Service service;
+    Encryption encryption;
+    Decryption decryption;
+    Keys keys;
+    Discovery discovery;
+    Limits limits;
+    Keystore keystore;
+    Log log;
+    Relay relay;
+    // Used when the file has no [[listener]] table; a file's tables replace them all.
+    std::vector<Listener> listeners = {
+        {"127.0.0.1:10025", ListenerRole::Submission},
+        {"127.0.0.1:10026", ListenerRole::Inbound},
+    };
+
+    bool operator==(const Config&) const = default;
+};
+
+// The commented sealpost.toml that `sealpost init` writes. parse() of it yields Config{}.
+std::string default_file_text();
+
+// Parses sealpost.toml text; keys that are missing take their defaults. Unknown keys, wrong
+// types, out-of-range values and TOML syntax errors throw Error(BadInput) with one line:
+// "<source_name>:<line>:<column>: <key>: what is wrong".
+Config parse(std::string_view text, std::string_view source_name);
+
+// Reads and parses the file at `path`; errors name the path as above. A missing file throws
+// Error(NotFound).
+Config load(const std::filesystem::path& path);
+
+}  // namespace sealpost::config
