@@ -1,5 +1,6 @@
 #include "keystore/data_dir.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -56,6 +57,8 @@ void create_keystore(const DataDir& dir) {
     auto secret = Secret::random();
     files::write_atomic(dir.passphrase(), secret.reveal() + "\n", 0600);
     sqlite::SqliteStore store(dir.keystore().string(), true);
+    // Secret keys in it are protected, but who holds which key is nobody else's business.
+    ::chmod(dir.keystore().c_str(), 0600);
     KeyManager keys(store, secret);
     keys.record_passphrase(secret);
 }

@@ -42,6 +42,7 @@ void fill_record(KeyRecord& record, const openpgp::KeyInfo& info) {
     record.key_id = info.key_id;
     record.user_ids = info.user_ids;
     record.addresses = info.addresses;
+    record.subkey_ids = info.subkey_ids;
     record.algorithm = info.algorithm;
     record.bits = info.bits;
     record.created = info.created;
@@ -222,6 +223,25 @@ void KeyManager::load_into(openpgp::Keyring& keyring, const std::vector<std::str
         }
     }
     keyring.set_passphrase(master_);
+}
+
+void KeyManager::provide_keys(openpgp::Keyring& keyring, bool allow_secret) {
+    keyring.set_passphrase(master_);
+    keyring.set_key_provider([this, allow_secret](openpgp::Keyring& ring, std::string_view type,
+                                                  std::string_view id, bool secret) {
+        std::string wanted = openpgp::upper_hex(id);
+        if (type == "fingerprint" && wanted.size() >= 16) {
+            wanted = wanted.substr(wanted.size() - 16);
+        } else if (type != "keyid") {
+            return;
+        }
+        for (const auto& record : store_.find_by_key_id(wanted)) {
+            if (ring.contains(record.fingerprint) && !(secret && allow_secret)) {
+                continue;
+            }
+            load_into(ring, {record.fingerprint}, secret && allow_secret);
+        }
+    });
 }
 
 bool KeyManager::passphrase_matches(const Secret& passphrase) {

@@ -59,6 +59,11 @@ public:
     std::string export_secret(const std::string& fingerprint, bool armored,
                               const std::optional<Secret>& passphrase);
 
+    // Lets `keyring` fetch keys from the store on demand, by key ID or fingerprint, as an
+    // operation needs them: the recipient's secret key to decrypt, a signer's public key to
+    // verify. Secret keys only when `allow_secret`.
+    void provide_keys(openpgp::Keyring& keyring, bool allow_secret);
+
     // Loads the named keys into `keyring` (secret parts too when asked), ready for use with
     // the master passphrase.
     void load_into(openpgp::Keyring& keyring, const std::vector<std::string>& fingerprints,

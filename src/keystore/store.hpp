@@ -20,6 +20,7 @@ struct KeyRecord {
     std::string key_id;
     std::vector<std::string> user_ids;
     std::vector<std::string> addresses;
+    std::vector<std::string> subkey_ids;
     std::string algorithm;
     std::uint32_t bits = 0;
     std::int64_t created = 0;
@@ -74,6 +75,7 @@ public:
     virtual std::optional<StoredKey> get_key(const std::string& fingerprint) = 0;
     virtual std::optional<KeyRecord> get_record(const std::string& fingerprint) = 0;
     virtual std::vector<KeyRecord> find_by_address(const std::string& address) = 0;
+    // Keys whose primary key or a subkey has this 16-hex key ID.
     virtual std::vector<KeyRecord> find_by_key_id(const std::string& key_id) = 0;
     virtual std::vector<KeyRecord> list(const ListFilter& filter) = 0;
     virtual std::vector<StoredKey> all_keys() = 0;

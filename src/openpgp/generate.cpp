@@ -89,6 +89,9 @@ std::string generate(Keyring& keyring, const GenerateRequest& request, const Sec
     rnp::check(rnp_op_generate_get_key(primary.get(), &key_raw), "read generated key");
     rnp::Key key(key_raw);
 
+    // The primary key is already protected; librnp asks for its passphrase to sign the
+    // subkey binding.
+    keyring.set_passphrase(passphrase);
     rnp::check(rnp_op_generate_subkey_create(&raw, keyring.ffi(), key.get(), rsa ? "RSA" : "ECDH"),
                "start subkey generation");
     rnp::OpGenerate subkey(raw);

@@ -14,8 +14,9 @@ struct KeyInfo {
     std::string fingerprint;  // upper-case hex, 40 characters for v4 keys
     std::string key_id;       // last 8 bytes of the fingerprint, 16 hex
     std::vector<std::string> user_ids;
-    std::vector<std::string> addresses;  // normalised addresses from the user IDs, no duplicates
-    std::string algorithm;               // "EDDSA", "RSA", ...
+    std::vector<std::string> addresses;   // normalised addresses from the user IDs, no duplicates
+    std::vector<std::string> subkey_ids;  // 16-hex key IDs of the subkeys (messages name these)
+    std::string algorithm;                // "EDDSA", "RSA", ...
     std::uint32_t bits = 0;
     std::int64_t created = 0;  // seconds since the epoch
     std::int64_t expires = 0;  // 0 = never

@@ -83,6 +83,22 @@ Keyring::~Keyring() {
     rnp_ffi_destroy(ffi_);
 }
 
+void Keyring::set_key_provider(KeyProvider provider) {
+    provider_ = std::move(provider);
+    rnp_ffi_set_key_provider(ffi_, provider_ ? &Keyring::provide_key : nullptr, this);
+}
+
+void Keyring::provide_key(rnp_ffi_t, void* self, const char* identifier_type,
+                          const char* identifier, bool secret) {
+    auto* keyring = static_cast<Keyring*>(self);
+    // librnp calls this from inside an operation, through C: nothing may propagate. A key
+    // that cannot be provided is simply missing, and the operation reports that.
+    try {
+        keyring->provider_(*keyring, identifier_type, identifier, secret);
+    } catch (...) {
+    }
+}
+
 bool Keyring::provide_password(rnp_ffi_t, void* self, rnp_key_handle_t, const char*, char buf[],
                                size_t buf_len) {
     const auto& secret = static_cast<Keyring*>(self)->passphrase_.reveal();
@@ -164,6 +180,15 @@ KeyInfo Keyring::info(std::string_view fingerprint) const {
                            info.addresses.end()) {
             info.addresses.push_back(*address);
         }
+    }
+    size_t subkeys = 0;
+    rnp_key_get_subkey_count(key.get(), &subkeys);
+    for (size_t i = 0; i < subkeys; ++i) {
+        rnp_key_handle_t sub = nullptr;
+        rnp::check(rnp_key_get_subkey_at(key.get(), i, &sub), "read subkey");
+        rnp::Key owned(sub);
+        rnp::check(rnp_key_get_keyid(owned.get(), &raw), "read subkey ID");
+        info.subkey_ids.push_back(rnp::take_string(raw));
     }
     info.can_encrypt = has_usable_key_for(key.get(), "encrypt");
     info.can_sign = has_usable_key_for(key.get(), "sign");

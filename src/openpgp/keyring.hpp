@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,12 +60,22 @@ public:
 
     void remove(std::string_view fingerprint);
 
+    // Called when an operation needs a key that is not in the keyring ("keyid",
+    // "fingerprint" or "grip" and its value); the provider may import it.
+    using KeyProvider = std::function<void(Keyring&, std::string_view identifier_type,
+                                           std::string_view identifier, bool secret)>;
+    void set_key_provider(KeyProvider provider);
+
 private:
     static bool provide_password(rnp_ffi_t, void* self, rnp_key_handle_t, const char* context,
                                  char buf[], size_t buf_len);
 
+    static void provide_key(rnp_ffi_t, void* self, const char* identifier_type,
+                            const char* identifier, bool secret);
+
     rnp_ffi_t ffi_ = nullptr;
     Secret passphrase_;
+    KeyProvider provider_;
 };
 
 // The fingerprint, as upper-case hex, of a key handle.

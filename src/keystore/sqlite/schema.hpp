@@ -9,7 +9,8 @@ namespace sealpost::keystore::sqlite {
 
 inline constexpr std::array<std::string_view, 1> migrations = {
     // Version 1: keys with their metadata, addresses, preferred keys, domain keys, transport
-    // keys, local domains and store metadata (the passphrase verifier lives there).
+    // keys, key IDs of primary keys and subkeys, local domains and store metadata (the passphrase
+    // verifier lives there).
     R"sql(
 CREATE TABLE meta (
     name  TEXT PRIMARY KEY,
@@ -34,7 +35,6 @@ CREATE TABLE keys (
     added          INTEGER NOT NULL,
     updated        INTEGER NOT NULL
 );
-CREATE INDEX keys_by_key_id ON keys (key_id);
 CREATE TABLE key_addresses (
     address     TEXT NOT NULL,
     domain      TEXT NOT NULL,
@@ -43,6 +43,12 @@ CREATE TABLE key_addresses (
 ) WITHOUT ROWID;
 CREATE INDEX key_addresses_by_fingerprint ON key_addresses (fingerprint);
 CREATE INDEX key_addresses_by_domain ON key_addresses (domain);
+CREATE TABLE key_ids (
+    key_id      TEXT NOT NULL,
+    fingerprint TEXT NOT NULL REFERENCES keys (fingerprint) ON DELETE CASCADE,
+    PRIMARY KEY (key_id, fingerprint)
+) WITHOUT ROWID;
+CREATE INDEX key_ids_by_fingerprint ON key_ids (fingerprint);
 CREATE TABLE preferred_keys (
     address     TEXT PRIMARY KEY,
     fingerprint TEXT NOT NULL REFERENCES keys (fingerprint) ON DELETE CASCADE

@@ -34,6 +34,18 @@ std::vector<std::string> addresses_of(Database& db, const std::string& fingerpri
     return out;
 }
 
+std::vector<std::string> subkey_ids_of(Database& db, const std::string& fingerprint,
+                                       const std::string& primary_id) {
+    auto& stmt = db.cached("SELECT key_id FROM key_ids WHERE fingerprint = ?1 ORDER BY key_id");
+    stmt.bind(1, fingerprint);
+    std::vector<std::string> out;
+    while (stmt.step()) {
+        if (auto id = stmt.text(0); id != primary_id)
+            out.push_back(id);
+    }
+    return out;
+}
+
 KeyRecord read_record(Database& db, const Statement& row) {
     KeyRecord r;
     r.fingerprint = row.text(0);
@@ -141,6 +153,14 @@ void SqliteStore::put_key(const StoredKey& key) {
 
         auto& clear = db_.cached("DELETE FROM key_addresses WHERE fingerprint = ?1");
         clear.bind(1, r.fingerprint).run();
+        db_.cached("DELETE FROM key_ids WHERE fingerprint = ?1").bind(1, r.fingerprint).run();
+        auto& add_id =
+            db_.cached("INSERT OR IGNORE INTO key_ids (key_id, fingerprint) VALUES (?1, ?2)");
+        add_id.bind(1, r.key_id).bind(2, r.fingerprint).run();
+        for (const auto& id : r.subkey_ids) {
+            add_id.reset();
+            add_id.bind(1, id).bind(2, r.fingerprint).run();
+        }
         auto& add = db_.cached(
             "INSERT OR IGNORE INTO key_addresses (address, domain, fingerprint) VALUES (?1, ?2, "
             "?3)");
@@ -182,6 +202,7 @@ std::vector<KeyRecord> SqliteStore::query_records(const std::string& where,
     stmt.reset();
     for (auto& r : records) {
         r.addresses = addresses_of(db_, r.fingerprint);
+        r.subkey_ids = subkey_ids_of(db_, r.fingerprint, r.key_id);
     }
     return records;
 }
@@ -202,7 +223,10 @@ std::vector<KeyRecord> SqliteStore::find_by_address(const std::string& address) 
 }
 
 std::vector<KeyRecord> SqliteStore::find_by_key_id(const std::string& key_id) {
-    return query_records("WHERE k.key_id = ?1 ORDER BY k.added", key_id);
+    return query_records(
+        "WHERE k.fingerprint IN (SELECT fingerprint FROM key_ids WHERE key_id = ?1) "
+        "ORDER BY k.added",
+        key_id);
 }
 
 std::vector<KeyRecord> SqliteStore::list(const ListFilter& filter) {
