@@ -5,6 +5,7 @@
 #include "app/context.hpp"
 #include "app/key_format.hpp"
 #include "common/error.hpp"
+#include "common/log.hpp"
 #include "keystore/key_choice.hpp"
 #include "openpgp/operations.hpp"
 
@@ -66,8 +67,9 @@ bool report_signatures(Context& context, const std::vector<openpgp::SignatureChe
             record && !record->user_ids.empty()) {
             who += " (" + record->user_ids.front() + ")";
         }
-        std::cerr << "signature: " << openpgp::to_string(check.status) << " from " << who
-                  << " made " << format_time(check.created) << '\n';
+        std::fprintf(log::error_stream(), "signature: %s from %s made %s\n",
+                     openpgp::to_string(check.status), who.c_str(),
+                     format_time(check.created).c_str());
         good = good || check.status == openpgp::SignatureStatus::Good;
         bad = bad || check.status == openpgp::SignatureStatus::Bad;
     }

@@ -50,6 +50,9 @@ void run_backup(Context& context) {
     files::write_atomic(public_path, public_ring, 0600);
     files::write_atomic(private_path, private_ring, 0600);
     context.store().backup_to(db_path.string());
+    // The copy holds the secret keys (still protected): as private as the keystore itself.
+    std::filesystem::permissions(
+        db_path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     log::info("keystore", "backup-written",
               {{"keys", keys.size()},
                {"public", public_path.string()},

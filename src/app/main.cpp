@@ -2,7 +2,8 @@
 #include <sysexits.h>
 
 #include <CLI/CLI.hpp>
-#include <iostream>
+#include <cstdio>
+#include <sstream>
 
 #include "app/context.hpp"
 #include "common/error.hpp"
@@ -41,6 +42,7 @@ int exit_code_for(sealpost::ErrorKind kind) {
 
 int main(int argc, char** argv) {
     using namespace sealpost;
+    log::divert_stray_output();
     CLI::App app{"Sealpost: server-side OpenPGP for mail servers", "sealpost"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("sealpost ") + version);
@@ -60,12 +62,17 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e) == 0 ? 0 : EX_USAGE;
+        std::ostringstream out;
+        std::ostringstream err;
+        int rc = app.exit(e, out, err);
+        std::fputs(out.str().c_str(), stdout);
+        std::fputs(err.str().c_str(), log::error_stream());
+        return rc == 0 ? 0 : EX_USAGE;
     } catch (const Error& e) {
-        std::cerr << "sealpost: error: " << e.what() << '\n';
+        std::fprintf(log::error_stream(), "sealpost: error: %s\n", e.what());
         return exit_code_for(e.kind());
     } catch (const std::exception& e) {
-        std::cerr << "sealpost: error: " << e.what() << '\n';
+        std::fprintf(log::error_stream(), "sealpost: error: %s\n", e.what());
         return EX_SOFTWARE;
     }
     return 0;

@@ -1,22 +1,52 @@
 #include "common/log.hpp"
 
+#include <fcntl.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <mutex>
+#include <thread>
 
 namespace sealpost::log {
 
 namespace {
 
+std::FILE* output = stderr;
+
+using Sink = spdlog::sinks::stdout_sink_base<spdlog::details::console_mutex>;
+
+std::shared_ptr<spdlog::logger> make_logger() {
+    auto made = std::make_shared<spdlog::logger>("sealpost", std::make_shared<Sink>(output));
+    made->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+    made->set_level(spdlog::level::info);
+    return made;
+}
+
+std::shared_ptr<spdlog::logger>& logger_ptr() {
+    static std::shared_ptr<spdlog::logger> instance = make_logger();
+    return instance;
+}
+
 spdlog::logger& logger() {
-    static std::shared_ptr<spdlog::logger> instance = [] {
-        auto made = spdlog::stderr_logger_mt("sealpost");
-        made->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
-        made->set_level(spdlog::level::info);
-        return made;
-    }();
-    return *instance;
+    return *logger_ptr();
+}
+
+void forward_stray_lines(int fd) {
+    std::string pending;
+    char buf[4096];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n <= 0) {
+            return;
+        }
+        pending.append(buf, static_cast<std::size_t>(n));
+        std::size_t end;
+        while ((end = pending.find('\n')) != std::string::npos) {
+            event(Level::Debug, "library", "stray-output", {{"text", pending.substr(0, end)}});
+            pending.erase(0, end + 1);
+        }
+    }
 }
 
 spdlog::level::level_enum to_spdlog(Level level) {
@@ -70,6 +100,30 @@ void append_value(std::string& out, std::string_view value) {
 }
 
 }  // namespace
+
+void divert_stray_output() {
+    int saved = ::fcntl(2, F_DUPFD_CLOEXEC, 3);
+    int pipe_fds[2];
+    if (saved < 0 || ::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+        return;  // keep writing to fd 2 as it is: noisier, never silent
+    }
+    std::FILE* real = ::fdopen(saved, "w");
+    if (real == nullptr) {
+        return;
+    }
+    std::setvbuf(real, nullptr, _IOLBF, 0);
+    ::dup2(pipe_fds[1], 2);
+    ::close(pipe_fds[1]);
+    auto level = logger().level();
+    output = real;
+    logger_ptr() = make_logger();
+    logger().set_level(level);
+    std::thread(forward_stray_lines, pipe_fds[0]).detach();
+}
+
+std::FILE* error_stream() {
+    return output;
+}
 
 void set_level(Level level) {
     logger().set_level(to_spdlog(level));

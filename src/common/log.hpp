@@ -2,6 +2,7 @@
 // Thread-safe. Never pass passphrases, key material or message bodies as values.
 #pragma once
 
+#include <cstdio>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -45,6 +46,15 @@ inline void debug(std::string_view component, std::string_view name,
                   std::initializer_list<Field> fields = {}) {
     event(Level::Debug, component, name, fields);
 }
+
+// Libraries that print to standard error on their own (librnp does, in Debian's build) would
+// break the one-line error a command promises. This keeps the real standard error for
+// Sealpost alone and turns whatever else arrives on file descriptor 2 into debug events of
+// component `library`. Call once, first thing in main().
+void divert_stray_output();
+
+// Where Sealpost's own output for humans goes: the real standard error.
+std::FILE* error_stream();
 
 // Formats `key=value`, quoting values with spaces, quotes or control characters.
 std::string format_fields(std::initializer_list<Field> fields);

@@ -4,10 +4,14 @@
 
 #include <cstdio>
 
+#include "common/log.hpp"
+
 namespace sealpost {
 
 Progress::Progress(std::string label, std::size_t total)
-    : label_(std::move(label)), total_(total), active_(::isatty(2) == 1 && total > 1) {}
+    : label_(std::move(label)),
+      total_(total),
+      active_(::isatty(::fileno(log::error_stream())) == 1 && total > 1) {}
 
 Progress::~Progress() {
     finish();
@@ -27,7 +31,7 @@ void Progress::advance(std::size_t steps) {
 void Progress::finish() {
     if (active_ && !finished_) {
         draw();
-        std::fputc('\n', stderr);
+        std::fputc('\n', log::error_stream());
     }
     finished_ = true;
 }
@@ -36,9 +40,9 @@ void Progress::draw() {
     constexpr int width = 30;
     std::size_t shown = done_ > total_ ? total_ : done_;
     int filled = total_ == 0 ? width : static_cast<int>(shown * width / total_);
-    std::fprintf(stderr, "\r%s [%.*s%*s] %zu/%zu", label_.c_str(), filled,
+    std::fprintf(log::error_stream(), "\r%s [%.*s%*s] %zu/%zu", label_.c_str(), filled,
                  "##############################", width - filled, "", shown, total_);
-    std::fflush(stderr);
+    std::fflush(log::error_stream());
 }
 
 }  // namespace sealpost

@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/progress.hpp"
+#include "openpgp/packets.hpp"
 
 namespace sealpost::keystore {
 
@@ -64,6 +65,7 @@ std::vector<ImportedKey> KeyManager::import(std::string_view data, const ImportO
                                                   " bytes is over the limit of " +
                                                   std::to_string(options.limits.max_input_bytes));
     }
+    openpgp::check_packet_sizes(openpgp::dearmored(data), options.limits);
     openpgp::Keyring incoming;
     auto fingerprints = incoming.import(data, true);
     std::vector<ImportedKey> report;
@@ -71,6 +73,11 @@ std::vector<ImportedKey> KeyManager::import(std::string_view data, const ImportO
     Progress progress("importing keys", fingerprints.size());
     for (const auto& fpr : fingerprints) {
         require_limits(incoming, fpr, options.limits);
+        if (!incoming.has_valid_self_signature(fpr)) {
+            throw Error(ErrorKind::BadInput, "refused: key " + fpr +
+                                                 " has no user ID with a valid self-signature "
+                                                 "(damaged or forged)");
+        }
         ImportedKey entry{fpr};
         entry.dropped_signatures = incoming.strip_third_party_signatures(fpr);
         auto merged = merge(incoming, fpr, options, entry.outcome);

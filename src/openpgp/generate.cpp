@@ -37,6 +37,11 @@ void set_common(rnp_op_generate_t op, const GenerateRequest& request, const Secr
                "set key expiration");
     rnp::check(rnp_op_generate_set_protection_password(op, passphrase.reveal().c_str()),
                "set key protection");
+    if (request.s2k_iterations != 0) {
+        rnp::check(rnp_op_generate_set_protection_iterations(
+                       op, static_cast<std::uint32_t>(request.s2k_iterations)),
+                   "set key protection iterations");
+    }
 }
 
 }  // namespace

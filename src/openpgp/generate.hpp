@@ -21,6 +21,7 @@ struct GenerateRequest {
     std::string user_id;  // "Alice <alice@example.org>"
     KeyAlgorithm algorithm = KeyAlgorithm::Ed25519;
     std::uint32_t expires_days = 0;  // 0 = never
+    std::size_t s2k_iterations = 0;  // 0 = librnp's calibrated default (slow on purpose)
 };
 
 // Generates the key pair into `keyring`, its secret parts protected with `passphrase`, and

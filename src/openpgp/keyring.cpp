@@ -11,10 +11,11 @@ namespace sealpost::openpgp {
 namespace {
 
 // librnp writes diagnostics to a file descriptor; Sealpost's log is the only place for
-// messages, so librnp's own go nowhere.
+// messages, so librnp's own go nowhere. librnp closes the descriptor it was given when the
+// context is destroyed, so each context gets a duplicate of its own.
 int null_log_fd() {
     static int fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-    return fd;
+    return ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
 }
 
 bool has_usable_key_for(rnp_key_handle_t primary, const char* usage) {
@@ -75,7 +76,9 @@ std::string fingerprint_of(rnp_key_handle_t key) {
 
 Keyring::Keyring() {
     rnp::check(rnp_ffi_create(&ffi_, "GPG", "GPG"), "create OpenPGP context");
-    rnp_ffi_set_log_fd(ffi_, null_log_fd());
+    if (int fd = null_log_fd(); fd >= 0 && rnp_ffi_set_log_fd(ffi_, fd) != RNP_SUCCESS) {
+        ::close(fd);
+    }
     rnp_ffi_set_pass_provider(ffi_, &Keyring::provide_password, this);
 }
 
@@ -121,7 +124,7 @@ std::vector<std::string> Keyring::import(std::string_view data, bool with_secret
     auto report = nlohmann::json::parse(rnp::take_string(results));
     std::vector<std::string> primaries;
     for (const auto& entry : report.value("keys", nlohmann::json::array())) {
-        auto fpr = entry.value("fingerprint", std::string());
+        auto fpr = upper_hex(entry.value("fingerprint", std::string()));
         auto key = find(fpr);
         bool primary = false;
         rnp_key_is_primary(key.get(), &primary);
@@ -219,6 +222,36 @@ void Keyring::check_limits(std::string_view fingerprint, const KeyLimits& limits
     }
 }
 
+bool Keyring::has_valid_self_signature(std::string_view fingerprint) const {
+    auto key = find(fingerprint);
+    char* raw = nullptr;
+    rnp::check(rnp_key_get_keyid(key.get(), &raw), "read key ID");
+    std::string own_id = rnp::take_string(raw);
+    size_t uids = 0;
+    rnp_key_get_uid_count(key.get(), &uids);
+    for (size_t u = 0; u < uids; ++u) {
+        rnp_uid_handle_t uid_raw = nullptr;
+        if (rnp_key_get_uid_handle_at(key.get(), u, &uid_raw) != RNP_SUCCESS)
+            continue;
+        rnp::Uid uid(uid_raw);
+        size_t sigs = 0;
+        rnp_uid_get_signature_count(uid.get(), &sigs);
+        for (size_t i = 0; i < sigs; ++i) {
+            rnp_signature_handle_t sig_raw = nullptr;
+            if (rnp_uid_get_signature_at(uid.get(), i, &sig_raw) != RNP_SUCCESS)
+                continue;
+            rnp::Signature sig(sig_raw);
+            rnp_signature_get_keyid(sig.get(), &raw);
+            if (upper_hex(rnp::take_string(raw)) != upper_hex(own_id))
+                continue;
+            auto rc = rnp_signature_is_valid(sig.get(), 0);
+            if (rc == RNP_SUCCESS || rc == RNP_ERROR_SIGNATURE_EXPIRED)
+                return true;
+        }
+    }
+    return false;
+}
+
 std::size_t Keyring::strip_third_party_signatures(std::string_view fingerprint) {
     auto key = find(fingerprint);
     std::size_t removed = 0;
@@ -281,6 +314,12 @@ void Keyring::reprotect(std::string_view fingerprint, const Secret& current, con
         rnp::check(rnp_key_protect(part.get(), next.reveal().c_str(), "AES256", nullptr, "SHA256",
                                    iterations),
                    "protect secret key " + std::string(fingerprint));
+        // Protection changes the stored form only; the material must also leave memory.
+        bool locked = false;
+        rnp_key_is_locked(part.get(), &locked);
+        if (!locked) {
+            rnp::check(rnp_key_lock(part.get()), "lock secret key " + std::string(fingerprint));
+        }
     }
 }
 

@@ -41,6 +41,10 @@ public:
     KeyInfo info(std::string_view fingerprint) const;
     void check_limits(std::string_view fingerprint, const KeyLimits& limits) const;
 
+    // True when at least one user ID carries a valid self-signature: a key whose packets were
+    // damaged or forged has none.
+    bool has_valid_self_signature(std::string_view fingerprint) const;
+
     // Drops every signature on the key that is not a self-signature (certificate flooding
     // defence: third-party certifications are of no use to a mail gateway). Returns how many
     // were dropped.

@@ -4,6 +4,11 @@
 
 namespace sealpost::openpgp {
 
+std::string sign_data(Keyring& keyring, std::string_view data,
+                      const std::vector<std::string>& signers, SignMode mode, bool armor);
+std::string sign_cleartext(Keyring& keyring, std::string_view data,
+                           const std::vector<std::string>& signers);
+
 namespace {
 
 // An output that keeps at most `cap` bytes and remembers if more were offered, so a
@@ -122,6 +127,33 @@ void check_output(rnp_result_t rc, const BoundedSink& sink, const Limits& limits
 
 }  // namespace
 
+// RFC 4880 §7: the line ending before "-----BEGIN PGP SIGNATURE-----" belongs to the
+// framework, not to the text. librnp always writes CRLF there and in the armor, whatever the
+// text uses; so the text's own last line ending is dropped before signing, and a text written
+// with LF gets its framework in LF too. Verifiers then give back exactly the text.
+std::string sign_cleartext(Keyring& keyring, std::string_view data,
+                           const std::vector<std::string>& signers) {
+    bool crlf = data.find("\r\n") != std::string_view::npos;
+    std::string_view text = data;
+    if (text.ends_with("\r\n")) {
+        text.remove_suffix(2);
+    } else if (text.ends_with("\n")) {
+        text.remove_suffix(1);
+    }
+    auto signed_text = sign_data(keyring, text, signers, SignMode::Cleartext, true);
+    if (crlf) {
+        return signed_text;
+    }
+    std::string lf;
+    lf.reserve(signed_text.size());
+    for (std::size_t i = 0; i < signed_text.size(); ++i) {
+        if (!(signed_text[i] == '\r' && i + 1 < signed_text.size() && signed_text[i + 1] == '\n')) {
+            lf += signed_text[i];
+        }
+    }
+    return lf;
+}
+
 const char* to_string(SignatureStatus status) {
     switch (status) {
         case SignatureStatus::Good:
@@ -176,6 +208,14 @@ std::string encrypt(Keyring& keyring, std::string_view data,
 
 std::string sign(Keyring& keyring, std::string_view data, const std::vector<std::string>& signers,
                  SignMode mode, bool armor) {
+    if (mode == SignMode::Cleartext) {
+        return sign_cleartext(keyring, data, signers);
+    }
+    return sign_data(keyring, data, signers, mode, armor);
+}
+
+std::string sign_data(Keyring& keyring, std::string_view data,
+                      const std::vector<std::string>& signers, SignMode mode, bool armor) {
     if (signers.empty()) {
         throw Error(ErrorKind::BadInput, "signing needs a signer");
     }

@@ -35,6 +35,8 @@ Output output_to_memory(std::size_t max_bytes) {
 std::string memory_contents(rnp_output_t output) {
     uint8_t* buf = nullptr;
     size_t len = 0;
+    // Flushes what an armor or other layered writer still holds.
+    rnp_output_finish(output);
     check(rnp_output_memory_get_buf(output, &buf, &len, false), "read output");
     return std::string(reinterpret_cast<const char*>(buf), len);
 }
