@@ -21,6 +21,8 @@ std::string domain_of(const std::string& address) {
 
 }  // namespace
 
+// LIMITATION: only the primary key's expiry is recorded; an encryption subkey that expired
+// before it is found out when encrypting (an "unusable key" error), not here.
 std::optional<std::string> unusable_for_encryption(const KeyRecord& key, std::int64_t now) {
     if (auto why = unusable(key, now))
         return why;

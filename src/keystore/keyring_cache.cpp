@@ -36,6 +36,9 @@ openpgp::Keyring& KeyringCache::prepare(const std::vector<KeyRecord>& keys, bool
     return *keyring_;
 }
 
+// LIMITATION: librnp validates an RSA secret key's material (primality tests on p and q)
+// every time the key is unlocked, about 80% of an RSA-2048 signature. Keys are unlocked per
+// operation here, so RSA keys pay it on every message; Ed25519/Cv25519 keys do not.
 void KeyringCache::load(const KeyRecord& record, bool with_secret) {
     auto stored = keys_.store().get_key(record.fingerprint);
     if (!stored) {
