@@ -13,14 +13,7 @@ std::string algorithm_text(const keystore::KeyRecord& key) {
 }
 
 std::string status_text(const keystore::KeyRecord& key) {
-    std::time_t now = std::time(nullptr);
-    if (!key.enabled)
-        return "disabled";
-    if (key.revoked)
-        return "revoked";
-    if (key.expired_at(now))
-        return "expired";
-    return "valid";
+    return keystore::key_status(key, std::time(nullptr));
 }
 
 }  // namespace

@@ -21,6 +21,10 @@ std::string domain_of(const std::string& address) {
 
 }  // namespace
 
+std::string key_status(const KeyRecord& key, std::int64_t now) {
+    return unusable(key, now).value_or("valid");
+}
+
 // LIMITATION: only the primary key's expiry is recorded; an encryption subkey that expired
 // before it is found out when encrypting (an "unusable key" error), not here.
 std::optional<std::string> unusable_for_encryption(const KeyRecord& key, std::int64_t now) {

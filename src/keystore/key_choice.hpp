@@ -10,6 +10,9 @@
 
 namespace sealpost::keystore {
 
+// "valid", or why the key is not: "disabled", "revoked" or "expired".
+std::string key_status(const KeyRecord& key, std::int64_t now);
+
 // Why a key cannot be used to encrypt right now, or nullopt if it can.
 std::optional<std::string> unusable_for_encryption(const KeyRecord& key, std::int64_t now);
 std::optional<std::string> unusable_for_signing(const KeyRecord& key, std::int64_t now);
