@@ -29,18 +29,9 @@ gq() {
     gpg_batch --trust-model always "$@" 2>"$T/gpg.err" && return 0
     cat "$T/gpg.err" >&2; return 1
 }
-# known_bug WHAT: a TAP "TODO" line for a check that is known to fail; it does not stop the run.
-known_bug() { checks=$((checks + 1)); echo "not ok $checks - $* # TODO known bug"; }
 sp_fpr() { sp keys list --filter "$1" | awk 'NR == 1 { print $1 }'; }
 gl() { gpg --batch --quiet --trust-model always --with-colons "$@"; }
 gpg_fpr() { gl --list-keys "$1" | awk -F: '$1 == "fpr" { print $10; exit }'; }
-# text_eq A B: same text once carriage returns and trailing blank lines are dropped (the
-# cleartext signature framework does not keep line endings or the final newline exact).
-text_eq() {
-    local a b
-    a=$(tr -d '\r' <"$1") b=$(tr -d '\r' <"$2")
-    [[ "$a" == "$b" ]]
-}
 
 for algo in ed25519 rsa2048; do
     if [[ $algo == ed25519 ]]; then
@@ -128,12 +119,10 @@ for algo in ed25519 rsa2048; do
     grep -q '^-----BEGIN PGP SIGNED MESSAGE-----' "$d/sp.clr" || fail "$algo: not a cleartext signature"
     gq --status-file "$d/st" -o "$d/out5" -d "$d/sp.clr"
     gpg_good "$d/st" "$spf" || fail "$algo: gpg: $(cat "$d/st")"
-    text_eq "$d/out5" "$T/plain.txt" || fail "$algo: gpg extracted other text: $(od -c "$d/out5" | tail -3)"
-    pass "$algo: Sealpost cleartext signature verifies in gpg, same text"
-    # BUG: (librnp, rnpgp/rnp#1298) `sealpost sign --clear` keeps the body's LF endings but
-    # writes CRLF before "-----BEGIN PGP SIGNATURE-----": gpg extracts an extra "\r\n" line.
-    if cmp -s "$d/out5" "$T/plain.txt"; then pass "$algo: gpg extracts the exact bytes of Sealpost's cleartext"
-    else known_bug "$algo: gpg extracts the exact bytes of Sealpost's cleartext (got a trailing \\r\\n line)"; fi
+    # The text (LF endings, final newline) comes back byte for byte.
+    cmp -s "$d/out5" "$T/plain.txt" ||
+        fail "$algo: gpg extracted other bytes than the signed text: $(od -c "$d/out5" | tail -3)"
+    pass "$algo: Sealpost cleartext signature verifies in gpg, exact bytes"
 
     gq --passphrase-file "$T/gpg.pw" -u "$gf" --clearsign -o "$d/g.clr" "$T/plain.txt"
     sp verify -o "$d/out6" "$d/g.clr" 2>"$d/err"
@@ -152,11 +141,10 @@ db=("$T"/data/backups/keystore.*.db)
     fail "backup wrote: $(ls "$T/data/backups")"
 grep -q -- '-----BEGIN PGP PRIVATE KEY BLOCK-----' "${sec[0]}" || fail "private backup is not armored"
 pass "sealpost backup writes public, private and database files"
-# BUG: the Keyring.*.bak files are written 0600, but the database copy (which holds the
-# secret keys too) gets the umask's mode, e.g. 0644 (src/app/cmd_maintenance.cpp, backup_to).
+# Every backup file, the database copy (which holds the secret keys too) included, is 0600.
 modes=$(stat -c %a "${pub[0]}" "${sec[0]}" "${db[0]}" | tr '\n' ' ')
-if [[ $modes == "600 600 600 " ]]; then pass "backup files are private (0600)"
-else known_bug "backup files are private (0600): modes are $modes(public private db)"; fi
+[[ $modes == "600 600 600 " ]] || fail "backup files are not private (0600): modes are $modes(public private db)"
+pass "backup files are private (0600)"
 sp keys list | grep -Eo '^[0-9A-F]{40}' | sort >"$T/sp-fprs"
 [[ $(wc -l <"$T/sp-fprs") == 4 ]] || fail "expected 4 keys in Sealpost: $(cat "$T/sp-fprs")"
 

@@ -72,13 +72,10 @@ TEST_F(KeyManagerTest, GeneratedSecretKeyIsProtectedByTheMasterPassphrase) {
         ring.reprotect(record.fingerprint, master_passphrase(), Secret("next one"), 1024));
 }
 
-// BUG: Keyring::import (src/openpgp/keyring.cpp) returns the fingerprints of librnp's
-// import report, which are lower-case hex, while fill_record, the store and every other
-// caller use upper-case (rnp_key_get_fprint). KeyManager::merge therefore never finds the
-// stored key (store_.get_key("b976...") misses "B976..."): every import reports "new",
-// ImportedKey::fingerprint is lower-case, and put_key REPLACES the stored key with the
-// incoming packets instead of merging: user IDs and revocations already stored are lost,
-// the secret part of a local key is dropped, `enabled`/`origin` are reset.
+// Keyring::import gives back upper-case fingerprints, like the store and every other caller
+// (librnp's import report has them in lower case): a re-import must find the stored key and
+// merge into it, not replace it (which would lose stored user IDs, revocations, the secret
+// part of a local key, `enabled` and `origin`).
 TEST_F(KeyManagerTest, ImportingTheSameKeyTwiceStoresItOnce) {
     ForeignKey bob("Bob <bob@example.net>");
     auto first = import_one(bob.public_packets());
@@ -104,7 +101,6 @@ TEST_F(KeyManagerTest, ImportingTheSameKeyTwiceStoresItOnce) {
     EXPECT_EQ(after->record.added, before->record.added);
 }
 
-// BUG: fails, see ImportingTheSameKeyTwiceStoresItOnce (lower-case fingerprints).
 TEST_F(KeyManagerTest, ImportingTheSameSecretKeyTwiceStoresItOnceUnderTheMasterPassphrase) {
     ForeignKey carol("<carol@example.net>");
     ImportOptions options;
@@ -140,7 +136,6 @@ TEST_F(KeyManagerTest, SecretImportWithTheWrongPassphraseStoresNothing) {
     EXPECT_TRUE(fingerprints().empty());
 }
 
-// BUG: fails, see ImportingTheSameKeyTwiceStoresItOnce (lower-case fingerprints).
 TEST_F(KeyManagerTest, ImportAfterAddingAUserIdUpdatesTheRecordWithBothAddresses) {
     ForeignKey bob("Bob <bob@example.net>");
     ASSERT_EQ(import_one(bob.public_packets()).outcome, ImportOutcome::New);
@@ -168,7 +163,6 @@ TEST_F(KeyManagerTest, ImportAfterAddingAUserIdUpdatesTheRecordWithBothAddresses
     EXPECT_EQ(third.outcome, ImportOutcome::Unchanged);
 }
 
-// BUG: fails, see ImportingTheSameKeyTwiceStoresItOnce (lower-case fingerprints).
 TEST_F(KeyManagerTest, OlderCopyWithoutTheNewUserIdDoesNotRemoveIt) {
     ForeignKey bob("Bob <bob@example.net>");
     auto old_copy = bob.public_packets();
@@ -178,7 +172,6 @@ TEST_F(KeyManagerTest, OlderCopyWithoutTheNewUserIdDoesNotRemoveIt) {
     EXPECT_EQ(store().get_record(bob.fingerprint())->addresses.size(), 2u);
 }
 
-// BUG: fails, see ImportingTheSameKeyTwiceStoresItOnce (lower-case fingerprints).
 TEST_F(KeyManagerTest, ImportOfARevokedCopyMergesTheRevocation) {
     ForeignKey bob("Bob <bob@example.net>");
     auto old_copy = bob.public_packets();
@@ -197,7 +190,6 @@ TEST_F(KeyManagerTest, ImportOfARevokedCopyMergesTheRevocation) {
     EXPECT_TRUE(store().get_record(bob.fingerprint())->revoked);
 }
 
-// BUG: fails, see ImportingTheSameKeyTwiceStoresItOnce (lower-case fingerprints).
 TEST_F(KeyManagerTest, RevokingALocalKeyKeepsItsSecretPart) {
     auto record = keys().generate("alice@example.org", "", KeyAlgorithm::Ed25519, 0);
     auto secret_before = store().get_key(record.fingerprint)->secret_packets;
@@ -213,8 +205,7 @@ TEST_F(KeyManagerTest, RevokingALocalKeyKeepsItsSecretPart) {
     EXPECT_EQ(after->record.origin, Origin::Generated);
 }
 
-// BUG: fails, see ImportingTheSameKeyTwiceStoresItOnce (lower-case fingerprints): a
-// re-import silently re-enables a key the administrator disabled.
+// A re-import must not silently re-enable a key the administrator disabled.
 TEST_F(KeyManagerTest, ReimportKeepsTheKeyDisabled) {
     ForeignKey bob("<bob@example.net>");
     import_one(bob.public_packets());
