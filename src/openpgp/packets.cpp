@@ -93,8 +93,10 @@ void check_packet_sizes(std::string_view binary, const KeyLimits& limits) {
             return;
         auto header =
             (first & 0x40) ? new_format(binary, at, first) : old_format(binary, at, first);
-        if (!header)
+        // A header claiming more than the data holds is damage, not a size: librnp refuses it.
+        if (!header || header->body_bytes > binary.size() - at - header->header_bytes) {
             return;
+        }
         bool user_packet = header->tag == tag_user_id || header->tag == tag_user_attribute;
         if (user_packet && header->body_bytes > limits.max_user_id_bytes) {
             throw Error(ErrorKind::LimitExceeded,
