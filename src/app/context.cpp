@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "directory/sqlite_directory.hpp"
 
 namespace sealpost::app {
 
@@ -36,6 +37,14 @@ const config::Config& Context::config() {
         config_ = std::filesystem::exists(path) ? config::load(path) : config::Config{};
     }
     return *config_;
+}
+
+directory::Directory& Context::directory() {
+    if (!directory_) {
+        open();  // the keystore's checks and migrations come first
+        directory_ = std::make_unique<directory::SqliteDirectory>(data_dir().keystore().string());
+    }
+    return *directory_;
 }
 
 Secret read_passphrase_option(const std::string& path) {

@@ -5,10 +5,12 @@
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "config/config.hpp"
+#include "directory/directory.hpp"
 #include "keystore/data_dir.hpp"
 
 namespace sealpost::app {
@@ -22,12 +24,14 @@ public:
     keystore::KeyManager& keys();
     keystore::Store& store() { return *open().store; }
     const config::Config& config();
+    directory::Directory& directory();  // on the keystore's database
 
 private:
     keystore::OpenKeystore& open();
 
     std::optional<keystore::OpenKeystore> keystore_;
     std::optional<config::Config> config_;
+    std::unique_ptr<directory::Directory> directory_;
 };
 
 // Subcommand groups; each adds its commands to `app`.
@@ -37,6 +41,7 @@ void add_domain_key_commands(CLI::App& keys, Context& context);
 void add_transport_commands(CLI::App& keys, Context& context);
 void add_crypto_commands(CLI::App& app, Context& context);
 void add_maintenance_commands(CLI::App& app, Context& context);
+void add_directory_commands(CLI::App& app, Context& context);
 
 // Reads a passphrase from a file (first line) for a command-line option; the passphrase is
 // never taken from the command line itself, where `ps` would show it.

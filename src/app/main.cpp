@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
     app::add_keys_commands(app, context);
     app::add_crypto_commands(app, context);
     app::add_maintenance_commands(app, context);
+    app::add_directory_commands(app, context);
 
     try {
         app.parse(argc, argv);

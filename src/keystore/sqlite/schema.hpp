@@ -7,7 +7,7 @@
 
 namespace sealpost::keystore::sqlite {
 
-inline constexpr std::array<std::string_view, 1> migrations = {
+inline constexpr std::array<std::string_view, 2> migrations = {
     // Version 1: keys with their metadata, addresses, preferred keys, domain keys, transport
     // keys, key IDs of primary keys and subkeys, local domains and store metadata (the passphrase
     // verifier lives there).
@@ -64,6 +64,23 @@ CREATE TABLE transport_keys (
 CREATE TABLE local_domains (
     domain TEXT PRIMARY KEY
 );
+)sql",
+    // Version 2: the directory (src/directory/): accounts of local users, with an optional
+    // Argon2id password hash for SMTP AUTH, and group membership for rules.txt's GROUP:name.
+    // Domains stay in local_domains.
+    R"sql(
+CREATE TABLE accounts (
+    address       TEXT PRIMARY KEY,
+    display_name  TEXT NOT NULL DEFAULT '',
+    password_hash TEXT,
+    created       INTEGER NOT NULL
+);
+CREATE TABLE group_members (
+    group_name TEXT NOT NULL,
+    address    TEXT NOT NULL REFERENCES accounts (address) ON DELETE CASCADE,
+    PRIMARY KEY (group_name, address)
+) WITHOUT ROWID;
+CREATE INDEX group_members_by_address ON group_members (address);
 )sql",
 };
 

@@ -3,10 +3,13 @@
 
 #include <sstream>
 
+#include "keystore/sqlite/schema.hpp"
 #include "keystore_test_support.hpp"
 
 namespace sealpost::keystore::testing {
 namespace {
+
+constexpr int latest_version = static_cast<int>(sqlite::migrations.size());
 
 // Everything the store holds, as text, for before/after comparisons.
 std::string snapshot(Store& store) {
@@ -72,28 +75,28 @@ protected:
     std::string remote_;
 };
 
-TEST_F(SqliteStoreTest, NewDatabaseHasSchemaVersionOne) {
-    EXPECT_EQ(store().schema_version(), 1);
-    EXPECT_EQ(user_version(db_path()), 1);
+TEST_F(SqliteStoreTest, NewDatabaseHasTheLatestSchemaVersion) {
+    EXPECT_EQ(store().schema_version(), latest_version);
+    EXPECT_EQ(user_version(db_path()), latest_version);
 }
 
 TEST_F(SqliteStoreTest, ReopeningKeepsTheVersionAndTheData) {
     populate();
     auto before = snapshot(store());
     open();
-    EXPECT_EQ(store().schema_version(), 1);
+    EXPECT_EQ(store().schema_version(), latest_version);
     EXPECT_EQ(snapshot(store()), before);
     // Opening without `create` works on an existing keystore too.
     keys_.reset();
     store_ = std::make_unique<sqlite::SqliteStore>(db_path().string(), false);
-    EXPECT_EQ(store_->schema_version(), 1);
+    EXPECT_EQ(store_->schema_version(), latest_version);
     EXPECT_EQ(snapshot(*store_), before);
 }
 
 TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
     keys_.reset();
     store_.reset();
-    set_user_version(db_path(), 2);
+    set_user_version(db_path(), latest_version + 1);
     try {
         sqlite::SqliteStore newer(db_path().string(), false);
         FAIL() << "opened a keystore with a newer schema";
@@ -101,7 +104,7 @@ TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
         EXPECT_EQ(e.kind(), ErrorKind::BadInput);
         EXPECT_NE(std::string(e.what()).find("upgrade"), std::string::npos) << e.what();
     }
-    EXPECT_EQ(user_version(db_path()), 2);
+    EXPECT_EQ(user_version(db_path()), latest_version + 1);
 }
 
 TEST_F(SqliteStoreTest, MissingDatabaseIsNotCreatedWithoutCreate) {
@@ -179,7 +182,7 @@ TEST_F(SqliteStoreTest, BackupIsAConsistentCopy) {
     auto copy = dir_.path() / "copy.db";
     store().backup_to(copy.string());
     sqlite::SqliteStore restored(copy.string(), false);
-    EXPECT_EQ(restored.schema_version(), 1);
+    EXPECT_EQ(restored.schema_version(), latest_version);
     EXPECT_EQ(snapshot(restored), snapshot(store()));
 }
 
