@@ -1,0 +1,211 @@
+// Writing PGP/MIME (RFC 3156 §4, §5) around the original's header fields, then parsing the
+// result like any input.
+#include "mime/build.hpp"
+
+#include <cstdio>
+#include <initializer_list>
+#include <optional>
+#include <random>
+
+#include "common/error.hpp"
+#include "mime/gmime.hpp"
+#include "mime/state.hpp"
+#include "mime/text.hpp"
+
+namespace sealpost::mime {
+
+namespace {
+
+constexpr std::size_t wrapper_header_bytes = 64 * 1024;
+constexpr int boundary_attempts = 8;
+
+Limits relaxed(const Limits& limits) {
+    Limits wider = limits;
+    wider.max_depth += 1;
+    wider.max_parts += 2;
+    wider.max_header_bytes += wrapper_header_bytes;
+    wider.max_boundary_work *= 2;  // one more multipart at most doubles the nesting term
+    return wider;
+}
+
+// The original's top-level fields in order, without Content-* (GMime keeps those with the
+// body), MIME-Version (written anew) and, when asked, Subject.
+std::string outer_headers(const Message& original, bool without_subject) {
+    GMimeHeaderList* list = g_mime_object_get_header_list(GMIME_OBJECT(detail::gmime(original)));
+    std::string out;
+    int count = g_mime_header_list_get_count(list);
+    for (int i = 0; i < count; ++i) {
+        GMimeHeader* header = g_mime_header_list_get_header_at(list, i);
+        std::string_view name = g_mime_header_get_name(header);
+        if (text::istarts_with(name, "Content-") || text::iequals(name, "MIME-Version") ||
+            (without_subject && text::iequals(name, "Subject"))) {
+            continue;
+        }
+        out += gm::header_text(header);
+    }
+    return out + "MIME-Version: 1.0\r\n";
+}
+
+// A boundary that occurs in none of `contents` (RFC 2046 §5.1.1: at most 70 characters).
+std::string new_boundary(std::initializer_list<std::string_view> contents) {
+    std::random_device random;
+    for (int attempt = 0; attempt < boundary_attempts; ++attempt) {
+        char buffer[40];
+        std::snprintf(buffer, sizeof buffer, "sealpost-%08x%08x%08x", random(), random(), random());
+        std::string boundary = buffer;
+        bool unused = true;
+        for (std::string_view content : contents) {
+            unused = unused && content.find(boundary) == std::string_view::npos;
+        }
+        if (unused) {
+            return boundary;
+        }
+    }
+    throw Error(ErrorKind::Internal, "no unused MIME boundary found");
+}
+
+std::string_view trim_space(std::string_view data) {
+    std::size_t first = data.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    return data.substr(first, data.find_last_not_of(" \t\r\n") + 1 - first);
+}
+
+// Armor is 7-bit printable text (RFC 4880 §6); it is written with CRLF and no final break.
+std::string armored(std::string_view data, std::string_view begin, const char* what) {
+    for (char c : data) {
+        auto byte = static_cast<unsigned char>(c);
+        if (byte > 126 || (byte < 32 && c != '\r' && c != '\n' && c != '\t')) {
+            throw Error(ErrorKind::BadInput, std::string(what) + " is not ASCII armor");
+        }
+    }
+    std::string_view trimmed = trim_space(data);
+    if (!trimmed.starts_with(begin)) {
+        throw Error(ErrorKind::BadInput,
+                    std::string(what) + " does not start with " + std::string(begin));
+    }
+    return text::to_crlf(trimmed);
+}
+
+void check_micalg(std::string_view micalg) {
+    bool ok = micalg.starts_with("pgp-") && micalg.size() > 4 && micalg.size() <= 32;
+    for (char c : micalg) {
+        ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
+    }
+    if (!ok) {
+        throw Error(ErrorKind::BadInput, "invalid micalg: '" + std::string(micalg) + "'");
+    }
+}
+
+struct Entity {
+    std::string content_fields;          // the Content-* fields, CRLF-ended
+    std::optional<std::string> subject;  // the Subject field, when protected headers apply
+    std::string_view body;
+};
+
+bool is_field_start(std::string_view line) {
+    std::size_t colon = line.find(':');
+    if (colon == 0 || colon == std::string_view::npos) {
+        return false;
+    }
+    for (char c : line.substr(0, colon)) {
+        if (c <= ' ' || c > '~') {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Splits a decrypted entity (CRLF) into the fields kept and the body.
+Entity split_entity(std::string_view entity) {
+    Entity out;
+    std::string subject;
+    std::string* field = nullptr;
+    text::Lines lines(entity);
+    std::string_view line;
+    std::size_t start = 0;
+    while (lines.next(line, start) && !line.empty()) {
+        bool continuation = text::is_lwsp(line.front());
+        if (!continuation && !is_field_start(line)) {
+            throw Error(ErrorKind::BadInput, "decrypted data is not a MIME entity");
+        }
+        if (!continuation) {
+            field = text::istarts_with(line, "Content-")   ? &out.content_fields
+                    : text::istarts_with(line, "Subject:") ? &subject
+                                                           : nullptr;
+        }
+        if (field != nullptr) {
+            *field += std::string(line) + "\r\n";
+        }
+    }
+    out.body = entity.substr(std::min(lines.position(), entity.size()));
+    if (!subject.empty() && text::icontains(out.content_fields, "protected-headers")) {
+        out.subject = subject;
+    }
+    return out;
+}
+
+}  // namespace
+
+Message build_signed(const Message& original, std::string_view entity, std::string_view signature,
+                     std::string_view micalg, const Limits& limits) {
+    if (entity.empty() || !text::is_crlf(entity)) {
+        throw Error(ErrorKind::BadInput, "signed entity is not in CRLF canonical form");
+    }
+    check_micalg(micalg);
+    std::string armor = armored(signature, "-----BEGIN PGP SIGNATURE-----", "signature");
+    std::string boundary = new_boundary({entity, armor});
+
+    std::string out = outer_headers(original, false);
+    out.reserve(out.size() + entity.size() + armor.size() + 1024);
+    out += "Content-Type: multipart/signed; micalg=\"" + std::string(micalg) + "\";\r\n";
+    out += " protocol=\"application/pgp-signature\";\r\n boundary=\"" + boundary + "\"\r\n\r\n";
+    out += "This is an OpenPGP/MIME signed message (RFC 4880 and 3156)\r\n";
+    out += "--" + boundary + "\r\n";
+    out += entity;
+    out += "\r\n--" + boundary + "\r\n";
+    out += "Content-Type: application/pgp-signature; name=\"signature.asc\"\r\n";
+    out += "Content-Description: OpenPGP digital signature\r\n";
+    out += "Content-Disposition: attachment; filename=\"signature.asc\"\r\n\r\n";
+    out += armor + "\r\n--" + boundary + "--\r\n";
+    return parse(out, relaxed(limits));
+}
+
+Message build_encrypted(const Message& original, std::string_view armored_ciphertext,
+                        const Limits& limits) {
+    std::string armor = armored(armored_ciphertext, "-----BEGIN PGP MESSAGE-----", "ciphertext");
+    std::string boundary = new_boundary({armor});
+
+    std::string out = outer_headers(original, false);
+    out.reserve(out.size() + armor.size() + 1024);
+    out += "Content-Type: multipart/encrypted;\r\n protocol=\"application/pgp-encrypted\";\r\n";
+    out += " boundary=\"" + boundary + "\"\r\n\r\n";
+    out += "This is an OpenPGP/MIME encrypted message (RFC 4880 and 3156)\r\n";
+    out += "--" + boundary + "\r\n";
+    out += "Content-Type: application/pgp-encrypted\r\n";
+    out += "Content-Description: PGP/MIME version identification\r\n\r\n";
+    out += "Version: 1\r\n\r\n";
+    out += "--" + boundary + "\r\n";
+    out += "Content-Type: application/octet-stream; name=\"encrypted.asc\"\r\n";
+    out += "Content-Description: OpenPGP encrypted message\r\n";
+    out += "Content-Disposition: inline; filename=\"encrypted.asc\"\r\n\r\n";
+    out += armor + "\r\n--" + boundary + "--\r\n";
+    return parse(out, relaxed(limits));
+}
+
+Message replace_body(const Message& original, std::string_view decrypted_entity,
+                     const Limits& limits) {
+    std::string crlf = text::to_crlf(decrypted_entity);
+    Entity entity = split_entity(crlf);
+
+    std::string out = outer_headers(original, entity.subject.has_value());
+    out.reserve(out.size() + crlf.size() + 64);
+    out += entity.subject.value_or("");
+    out += entity.content_fields;
+    out += "\r\n";
+    out += entity.body;
+    return parse(out, limits);
+}
+
+}  // namespace sealpost::mime

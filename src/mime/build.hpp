@@ -1,0 +1,36 @@
+// Building the messages Sealpost sends on: PGP/MIME signed and encrypted (RFC 3156), and a
+// received message with its decrypted body put in place. Each takes the original's header
+// fields other than Content-* and MIME-Version, and returns a freshly parsed Message, so the
+// result is checked against `limits` like any input (with room for the one level and two
+// parts a PGP/MIME wrapper adds).
+#pragma once
+
+#include <string_view>
+
+#include "mime/message.hpp"
+
+namespace sealpost::mime {
+
+// RFC 3156 §5 multipart/signed: `entity` exactly as signed (signable_entity(), CRLF), then
+// an application/pgp-signature part holding the armored detached `signature`. `micalg` is
+// "pgp-" and the hash name, e.g. "pgp-sha256". Error(BadInput) if the entity is not CRLF or
+// the signature not 7-bit ASCII armor.
+Message build_signed(const Message& original, std::string_view entity, std::string_view signature,
+                     std::string_view micalg, const Limits& limits = {});
+
+// RFC 3156 §4 multipart/encrypted: a "Version: 1" application/pgp-encrypted part and the
+// `armored_ciphertext` (of the whole signable entity) as application/octet-stream.
+// LIMITATION: the Subject and other header fields stay readable outside the ciphertext;
+// protected headers (draft-autocrypt-lamps-protected-headers) are not written.
+Message build_encrypted(const Message& original, std::string_view armored_ciphertext,
+                        const Limits& limits = {});
+
+// The received message with `decrypted_entity` (a MIME entity: Content-* fields, empty line,
+// body) as its body. Only the entity's Content-* fields are taken: any other field in it,
+// such as a forged X-Sealpost-* result, is dropped. When the entity's Content-Type carries
+// protected-headers (as Thunderbird writes), its Subject replaces the outer one, which such
+// senders set to "...". Error(BadInput) when the bytes do not start with a header block.
+Message replace_body(const Message& original, std::string_view decrypted_entity,
+                     const Limits& limits = {});
+
+}  // namespace sealpost::mime

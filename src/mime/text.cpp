@@ -1,0 +1,110 @@
+// Byte-level text helpers: line endings, ASCII case, GMime-style line iteration.
+#include "mime/text.hpp"
+
+#include <algorithm>
+
+namespace sealpost::mime::text {
+
+namespace {
+
+char ascii_lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+}  // namespace
+
+std::string to_crlf(std::string_view bytes) {
+    std::string out;
+    out.reserve(bytes.size() + bytes.size() / 32);
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (bytes[i] == '\n' && (i == 0 || bytes[i - 1] != '\r')) {
+            out += '\r';
+        }
+        out += bytes[i];
+    }
+    return out;
+}
+
+std::string to_lf(std::string_view bytes) {
+    std::string out;
+    out.reserve(bytes.size());
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (bytes[i] == '\r' && i + 1 < bytes.size() && bytes[i + 1] == '\n') {
+            continue;
+        }
+        out += bytes[i];
+    }
+    return out;
+}
+
+bool is_crlf(std::string_view bytes) {
+    for (std::size_t i = bytes.find('\n'); i != std::string_view::npos;
+         i = bytes.find('\n', i + 1)) {
+        if (i == 0 || bytes[i - 1] != '\r') {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
+    return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && istarts_with(a, b);
+}
+
+bool istarts_with(std::string_view text, std::string_view prefix) {
+    if (text.size() < prefix.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        if (ascii_lower(text[i]) != ascii_lower(prefix[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool icontains(std::string_view text, std::string_view needle) {
+    auto equal = [](char a, char b) { return ascii_lower(a) == ascii_lower(b); };
+    return std::search(text.begin(), text.end(), needle.begin(), needle.end(), equal) != text.end();
+}
+
+std::string_view trim_lwsp(std::string_view text) {
+    while (!text.empty() && is_lwsp(text.front())) {
+        text.remove_prefix(1);
+    }
+    return rtrim_lwsp(text);
+}
+
+std::string_view rtrim_lwsp(std::string_view text) {
+    while (!text.empty() && is_lwsp(text.back())) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+bool Lines::next(std::string_view& line, std::size_t& start) {
+    if (pos_ >= text_.size()) {
+        return false;
+    }
+    start = pos_;
+    std::size_t end = text_.find('\n', pos_);
+    if (end == std::string_view::npos) {
+        end = text_.size();
+        pos_ = end;
+    } else {
+        pos_ = end + 1;
+    }
+    line = text_.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') {
+        line.remove_suffix(1);
+    }
+    return true;
+}
+
+}  // namespace sealpost::mime::text

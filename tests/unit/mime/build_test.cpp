@@ -1,0 +1,138 @@
+// Building PGP/MIME: what is signed is what a client extracts after transport; the
+// decrypted entity replacing the body without letting its own header fields through.
+#include "mime/build.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "common/error.hpp"
+#include "fixtures.hpp"
+#include "mime/canonical.hpp"
+#include "mime/classify.hpp"
+#include "mime/extract.hpp"
+#include "mime/text.hpp"
+
+namespace sealpost::mime {
+
+namespace {
+
+std::string crlf(std::string_view text) {
+    return text::to_crlf(text);
+}
+
+// A part's content ends before the CRLF that belongs to the next boundary (RFC 2046 §5.1.1).
+std::string as_part_content(std::string_view text) {
+    std::string content = crlf(text);
+    return content.substr(0, content.size() - 2);
+}
+
+std::string multipart_mixed() {
+    return fixtures::with_envelope(
+        "Content-Type: multipart/mixed; boundary=\"mix\"\n\n"
+        "--mix\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+        "Grüße,\nFrom the team   \n"
+        "--mix\nContent-Type: application/octet-stream; name=\"blob.bin\"\n"
+        "Content-Disposition: attachment; filename=\"blob.bin\"\n\n"
+        "\x01\x02\xff binary\n"
+        "--mix--\n");
+}
+
+}  // namespace
+
+// What a client verifies (RFC 3156 §5: the first part as transmitted, CRLF) is exactly what
+// was signed, after a full serialize and parse as a relay would do.
+TEST(BuildSigned, EntityExtractedAfterTransportIsByteIdenticalToWhatWasSigned) {
+    for (const std::string& raw : {fixtures::plain_text("Grüße\nFrom me \n"), multipart_mixed(),
+                                   fixtures::pgp_mime_signed()}) {
+        Message original = parse(raw);
+        std::string entity = signable_entity(original);
+        Message built = build_signed(original, entity, fixtures::pgp_signature, "pgp-sha256");
+
+        Message received = parse(built.serialize(Newline::Lf));
+        EXPECT_EQ(classify(received), Kind::PgpMimeSigned);
+        auto parts = signed_parts(received);
+        ASSERT_TRUE(parts.has_value());
+        EXPECT_EQ(parts->entity, entity);
+        EXPECT_EQ(parts->signature, as_part_content(fixtures::pgp_signature));
+        EXPECT_EQ(parts->micalg, "pgp-sha256");
+    }
+}
+
+TEST(BuildSigned, KeepsTheOriginalsHeaderFieldsAndReplacesTheContentOnes) {
+    Message original = parse(fixtures::plain_text());
+    Message built =
+        build_signed(original, signable_entity(original), fixtures::pgp_signature, "pgp-sha512");
+    EXPECT_EQ(built.subject(), "Quarterly figures");
+    EXPECT_EQ(built.from(), original.from());
+    EXPECT_EQ(built.headers("Received").size(), 1u);
+    EXPECT_EQ(built.headers("MIME-Version"), std::vector<std::string>{"1.0"});
+    std::string type = built.header("Content-Type").value_or("");
+    EXPECT_NE(type.find("multipart/signed"), std::string::npos);
+    EXPECT_NE(type.find("protocol=\"application/pgp-signature\""), std::string::npos);
+    EXPECT_NE(type.find("micalg=\"pgp-sha512\""), std::string::npos);
+}
+
+TEST(BuildSigned, RefusesWhatWouldNotVerify) {
+    Message original = parse(fixtures::plain_text());
+    std::string entity = signable_entity(original);
+    EXPECT_THROW(build_signed(original, text::to_lf(entity), fixtures::pgp_signature, "pgp-sha256"),
+                 Error);
+    EXPECT_THROW(build_signed(original, entity, fixtures::pgp_signature, "sha256\r\nX: y"), Error);
+    EXPECT_THROW(build_signed(original, entity, "\x88\x01binary", "pgp-sha256"), Error);
+}
+
+TEST(BuildEncrypted, WritesRfc3156Section4AndReadsBack) {
+    Message original = parse(fixtures::plain_text());
+    Message built = build_encrypted(original, fixtures::pgp_message);
+    Message received = parse(built.serialize());
+    EXPECT_EQ(classify(received), Kind::PgpMimeEncrypted);
+    EXPECT_EQ(encrypted_payload(received), as_part_content(fixtures::pgp_message));
+    std::string written = built.serialize();
+    EXPECT_NE(written.find("Content-Type: application/pgp-encrypted\r\n"), std::string::npos);
+    EXPECT_NE(written.find("\r\nVersion: 1\r\n"), std::string::npos);
+    EXPECT_EQ(received.to(), original.to());
+    EXPECT_THROW(build_encrypted(original, "not armor"), Error);
+}
+
+TEST(ReplaceBody, DecryptedEntityBecomesTheBody) {
+    Message original = parse(fixtures::with_envelope(fixtures::pgp_mime_encrypted()));
+    std::string entity =
+        "Content-Type: multipart/mixed; boundary=\"in\"\n\n--in\nContent-Type: text/plain\n\n"
+        "secret\n--in--\n";
+    Message result = replace_body(original, entity);
+    EXPECT_EQ(result.subject(), "Quarterly figures");
+    EXPECT_EQ(result.header("Content-Type"), "multipart/mixed; boundary=\"in\"");
+    EXPECT_EQ(classify(result), Kind::Plain);
+    EXPECT_TRUE(result.serialize().ends_with(crlf(entity.substr(entity.find("\n\n") + 1))));
+}
+
+TEST(ReplaceBody, FieldsOtherThanContentFromInsideAreDropped) {
+    Message original = parse(fixtures::with_envelope(fixtures::pgp_mime_encrypted()));
+    Message result = replace_body(original,
+                                  "Content-Type: text/plain\nX-Sealpost-Verified: good\n"
+                                  "From: ceo@example.com\nSubject: Forged\n\nhello\n");
+    EXPECT_FALSE(result.header("X-Sealpost-Verified").has_value());
+    EXPECT_EQ(result.from(), std::vector<std::string>{"frank@example.com"});
+    EXPECT_EQ(result.subject(), "Quarterly figures");
+}
+
+TEST(ReplaceBody, ProtectedHeadersSubjectReplacesThePlaceholder) {
+    std::string raw = fixtures::with_envelope(fixtures::pgp_mime_encrypted());
+    raw.replace(raw.find("Subject: Quarterly figures"), 26, "Subject: ...");
+    Message result = replace_body(parse(raw),
+                                  "Content-Type: text/plain; protected-headers=\"v1\"\n"
+                                  "Subject: The real subject\nFrom: ceo@example.com\n\nhello\n");
+    EXPECT_EQ(result.subject(), "The real subject");
+    EXPECT_EQ(result.from(), std::vector<std::string>{"frank@example.com"});
+}
+
+TEST(ReplaceBody, PlaintextFromAnInlineBlockGoesInAsATextEntity) {
+    Message original = parse(fixtures::plain_text(fixtures::pgp_message));
+    Message result = replace_body(original, text_entity("Grüße\n", "utf-8"));
+    EXPECT_EQ(classify(result), Kind::Plain);
+    EXPECT_TRUE(result.serialize().ends_with("Gr=C3=BC=C3=9Fe\r\n"));
+    EXPECT_THROW(replace_body(original, "no header here\n\nbody\n"), Error);
+}
+
+}  // namespace sealpost::mime
