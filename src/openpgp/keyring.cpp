@@ -112,7 +112,50 @@ bool Keyring::provide_password(rnp_ffi_t, void* self, rnp_key_handle_t, const ch
     return true;
 }
 
+std::vector<std::string> Keyring::primary_fingerprints() const {
+    rnp_identifier_iterator_t raw = nullptr;
+    rnp::check(rnp_identifier_iterator_create(ffi_, &raw, "fingerprint"), "list keys");
+    std::vector<std::string> primaries;
+    const char* id = nullptr;
+    while (rnp_identifier_iterator_next(raw, &id) == RNP_SUCCESS && id != nullptr) {
+        auto key = find(id);
+        bool primary = false;
+        rnp_key_is_primary(key.get(), &primary);
+        if (primary)
+            primaries.push_back(upper_hex(id));
+    }
+    rnp_identifier_iterator_destroy(raw);
+    return primaries;
+}
+
+// GnuPG's keybox (pubring.kbx) is not a stream of OpenPGP packets; librnp reads it as a
+// keyring format of its own.
+std::vector<std::string> Keyring::import_keybox(std::string_view data) {
+    auto before = primary_fingerprints();
+    auto input = rnp::input_from(data);
+    rnp_result_t rc = rnp_load_keys(ffi_, "KBX", input.get(), RNP_LOAD_SAVE_PUBLIC_KEYS);
+    if (rc != RNP_SUCCESS) {
+        throw Error(ErrorKind::BadInput,
+                    std::string("not a readable GnuPG keybox: ") + rnp_result_to_string(rc));
+    }
+    std::vector<std::string> added;
+    for (auto& fpr : primary_fingerprints()) {
+        if (std::find(before.begin(), before.end(), fpr) == before.end())
+            added.push_back(fpr);
+    }
+    if (added.empty()) {
+        throw Error(ErrorKind::BadInput, "no OpenPGP primary key found in the keybox");
+    }
+    return added;
+}
+
 std::vector<std::string> Keyring::import(std::string_view data, bool with_secret) {
+    char* format = nullptr;
+    if (rnp_detect_key_format(reinterpret_cast<const uint8_t*>(data.data()), data.size(),
+                              &format) == RNP_SUCCESS &&
+        rnp::take_string(format) == "KBX") {
+        return import_keybox(data);
+    }
     auto input = rnp::input_from(data);
     uint32_t flags = RNP_LOAD_SAVE_PUBLIC_KEYS | (with_secret ? RNP_LOAD_SAVE_SECRET_KEYS : 0);
     char* results = nullptr;

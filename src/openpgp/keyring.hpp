@@ -31,7 +31,8 @@ public:
 
     rnp_ffi_t ffi() const { return ffi_; }
 
-    // Imports every key in `data` (armored or binary, public or secret). Returns the
+    // Imports every key in `data` (armored or binary, public or secret, or a GnuPG keybox
+    // file, pubring.kbx). Returns the
     // fingerprints of the primary keys it held. Throws Error(BadInput) naming the problem if
     // the data holds no OpenPGP key or is damaged.
     std::vector<std::string> import(std::string_view data, bool with_secret = true);
@@ -71,6 +72,9 @@ public:
     void set_key_provider(KeyProvider provider);
 
 private:
+    std::vector<std::string> import_keybox(std::string_view data);
+    std::vector<std::string> primary_fingerprints() const;
+
     static bool provide_password(rnp_ffi_t, void* self, rnp_key_handle_t, const char* context,
                                  char buf[], size_t buf_len);
 

@@ -172,4 +172,15 @@ while read -r fpr; do
     cmp "$T/b.out" "$T/plain.bin" || fail "restored key $fpr decrypted different bytes"
     pass "gpg decrypts with restored secret key $fpr (master passphrase)"
 done <"$T/sp-fprs"
+
+# GnuPG's own keyring file (pubring.kbx, the keybox format) imports as it is.
+sp init "$T/kbx-data" >/dev/null
+"$SEALPOST" --log-level warn --data-dir "$T/kbx-data" keys import "$GNUPGHOME/pubring.kbx" >"$T/kbx.out"
+gl --list-keys | awk -F: '$1 == "pub" { p = 1; next } p && $1 == "fpr" { print $10; p = 0 }' |
+    sort >"$T/kbx-want"
+"$SEALPOST" --data-dir "$T/kbx-data" keys list --json |
+    python3 -c 'import json,sys; print("\n".join(sorted(k["fingerprint"] for k in json.load(sys.stdin))))' \
+    >"$T/kbx-got"
+cmp "$T/kbx-want" "$T/kbx-got" || fail "pubring.kbx import: $(cat "$T/kbx.out")"
+pass "GnuPG's pubring.kbx imports whole: $(wc -l <"$T/kbx-got") keys"
 echo "1..$checks"
