@@ -42,6 +42,7 @@ void add_transport_commands(CLI::App& keys, Context& context);
 void add_crypto_commands(CLI::App& app, Context& context);
 void add_maintenance_commands(CLI::App& app, Context& context);
 void add_directory_commands(CLI::App& app, Context& context);
+void add_process_command(CLI::App& app, Context& context);
 
 // Reads a passphrase from a file (first line) for a command-line option; the passphrase is
 // never taken from the command line itself, where `ps` would show it.

@@ -368,9 +368,12 @@ void Keyring::reprotect(std::string_view fingerprint, const Secret& current, con
 
 void Keyring::remove(std::string_view fingerprint) {
     auto key = find(fingerprint);
-    rnp::check(rnp_key_remove(key.get(), RNP_KEY_REMOVE_PUBLIC | RNP_KEY_REMOVE_SECRET |
-                                             RNP_KEY_REMOVE_SUBKEYS),
-               "remove key");
+    bool secret = false;
+    rnp_key_have_secret(key.get(), &secret);
+    // librnp refuses to remove a secret part that is not there.
+    uint32_t flags =
+        RNP_KEY_REMOVE_PUBLIC | RNP_KEY_REMOVE_SUBKEYS | (secret ? RNP_KEY_REMOVE_SECRET : 0);
+    rnp::check(rnp_key_remove(key.get(), flags), "remove key");
 }
 
 }  // namespace sealpost::openpgp

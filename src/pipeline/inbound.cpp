@@ -1,0 +1,179 @@
+// The inbound treatment for one local recipient: decrypt a whole encrypted message with the
+// recipient's own secret keys, verify signatures, and record both in X-Sealpost-* headers.
+//
+// Only a top-level PGP/MIME multipart/encrypted or an inline block that is the whole body is
+// decrypted (EFAIL, DESIGN.md §5): decrypted bytes are never spliced into a MIME tree someone
+// else could have wrapped around them. No plaintext reaches a header, a notice or a log line.
+#include <algorithm>
+#include <optional>
+
+#include "common/error.hpp"
+#include "common/log.hpp"
+#include "mime/build.hpp"
+#include "mime/canonical.hpp"
+#include "mime/classify.hpp"
+#include "mime/extract.hpp"
+#include "pipeline/work.hpp"
+
+namespace sealpost::pipeline {
+
+namespace {
+
+struct Ciphertext {
+    std::string armored;
+    bool mime = false;  // PGP/MIME: the plaintext is a MIME entity, else text
+};
+
+// The ciphertext we may decrypt, or the reason there is none we may.
+std::optional<Ciphertext> ciphertext_of(const mime::Message& message, std::string& why) {
+    if (auto payload = mime::encrypted_payload(message)) {
+        return Ciphertext{std::move(*payload), true};
+    }
+    for (auto& block : mime::inline_blocks(message)) {
+        if (block.kind != mime::Kind::InlineEncrypted) {
+            continue;
+        }
+        if (!block.whole_body) {
+            why = "not-whole-body";
+            return std::nullopt;
+        }
+        return Ciphertext{std::move(block.armored), false};
+    }
+    why = mime::has_nested_pgp_mime(message) ? "nested-pgp-mime" : "not-encrypted";
+    return std::nullopt;
+}
+
+std::string failure_reason(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::IntegrityFailure:
+            return "no-integrity-protection";
+        case ErrorKind::LimitExceeded:
+            return "too-large";
+        case ErrorKind::Unusable:
+            return "no-matching-secret-key";
+        case ErrorKind::BadInput:
+            return "malformed";
+        default:
+            return "error";
+    }
+}
+
+// One header value for all signatures: a bad one wins, then a good one, then the first.
+std::optional<std::string> signature_value(const std::vector<openpgp::SignatureCheck>& checks) {
+    if (checks.empty()) {
+        return std::nullopt;
+    }
+    const openpgp::SignatureCheck* chosen = &checks.front();
+    for (auto status : {openpgp::SignatureStatus::Bad, openpgp::SignatureStatus::Good}) {
+        auto it = std::find_if(checks.begin(), checks.end(),
+                               [status](const auto& check) { return check.status == status; });
+        if (it != checks.end()) {
+            chosen = &*it;
+            break;
+        }
+    }
+    return std::string(openpgp::to_string(chosen->status)) + "; signer=" + chosen->signer;
+}
+
+}  // namespace
+
+// A keyring holding one secret key and nothing else, kept for the next message.
+openpgp::Keyring& Processor::decryption_keyring(const keystore::KeyRecord& key) {
+    auto& slot = decryption_[key.fingerprint];
+    if (!slot) {
+        if (decryption_.size() > 1000) {
+            decryption_.clear();
+            return decryption_keyring(key);
+        }
+        slot = std::make_unique<keystore::KeyringCache>(keys_);
+    }
+    return slot->prepare({key}, true);
+}
+
+void Processor::inbound(Work& work, mime::Message& message, const std::string& recipient,
+                        const policy::Copy& copy) {
+    if (copy.decrypt) {
+        decrypt(work, message, recipient);
+    }
+    // A signature made inside the encryption was checked while decrypting.
+    if (copy.verify && !message.header(signature_header)) {
+        verify(work, message);
+    }
+}
+
+bool Processor::decrypt(Work& work, mime::Message& message, const std::string& recipient) {
+    std::string why;
+    std::optional<Ciphertext> ciphertext;
+    try {
+        ciphertext = ciphertext_of(message, why);
+    } catch (const Error&) {
+        why = "malformed";
+    }
+    if (!ciphertext) {
+        if (why != "not-encrypted") {
+            message.set_header(decrypted_header, "no; reason=" + why);
+        }
+        return false;
+    }
+    why = "no-secret-key";
+    for (const auto& key : secret_keys(keys_.store(), recipient)) {
+        try {
+            openpgp::Keyring& keyring = decryption_keyring(key);
+            provide_public_keys(keyring, keys_.store());
+            auto opened = openpgp::decrypt(keyring, ciphertext->armored, work.pgp_limits);
+            std::string entity = ciphertext->mime ? std::move(opened.plaintext)
+                                                  : mime::text_entity(opened.plaintext);
+            mime::Message plain = mime::replace_body(message, entity, work.mime_limits);
+            plain.set_header(decrypted_header, "yes (key " + key.fingerprint + ")");
+            if (auto value = signature_value(opened.signatures)) {
+                plain.set_header(signature_header, *value);
+            }
+            message = std::move(plain);
+            log::info(
+                "pipeline", "decrypted",
+                {{"queue", work.queue_id}, {"recipient", recipient}, {"key", key.fingerprint}});
+            return true;
+        } catch (const Error& e) {
+            why = failure_reason(e.kind());
+            if (e.kind() != ErrorKind::Unusable) {
+                break;  // the ciphertext itself is at fault: another key will not help
+            }
+        }
+    }
+    message.set_header(decrypted_header, "no; reason=" + why);
+    log::warn("pipeline", "not-decrypted",
+              {{"queue", work.queue_id}, {"recipient", recipient}, {"reason", why}});
+    return false;
+}
+
+void Processor::verify(Work& work, mime::Message& message) {
+    // A keyring of its own: public keys loaded here must not sit in the cache, which could
+    // not add their secret parts later.
+    openpgp::Keyring keyring;
+    provide_public_keys(keyring, keys_.store());
+    std::optional<std::string> value;
+    try {
+        if (auto parts = mime::signed_parts(message)) {
+            auto opened =
+                openpgp::verify(keyring, parts->entity, parts->signature, work.pgp_limits);
+            value = signature_value(opened.signatures);
+        } else {
+            for (const auto& block : mime::inline_blocks(message)) {
+                if (block.kind == mime::Kind::InlineSigned) {
+                    auto opened =
+                        openpgp::verify(keyring, block.armored, std::nullopt, work.pgp_limits);
+                    value = signature_value(opened.signatures);
+                    break;
+                }
+            }
+        }
+    } catch (const Error& e) {
+        value = "error; reason=" + failure_reason(e.kind());
+    }
+    if (value) {
+        message.set_header(signature_header, *value);
+        log::info("pipeline", "verified", {{"queue", work.queue_id}, {"result", *value}});
+    }
+}
+
+}  // namespace sealpost::pipeline
