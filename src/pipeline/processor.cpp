@@ -1,6 +1,8 @@
 // Processor::process(): parse, decide, then produce the copies and carry out the extras.
 #include "pipeline/processor.hpp"
 
+#include "mime/scrub.hpp"
+
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "mime/classify.hpp"
@@ -108,7 +110,10 @@ Result Processor::process(const Envelope& envelope, std::string_view raw, Mode m
 
 Result Processor::pass_through(const Envelope& envelope, std::string_view raw, std::string why) {
     Result result;
-    result.messages.push_back({envelope.sender, envelope.recipients, std::string(raw), why});
+    // Unparsed, but still nobody outside may bring a header Sealpost owns.
+    result.messages.push_back({envelope.sender, envelope.recipients,
+                               mime::remove_raw_headers_with_prefix(raw, owned_header_prefix),
+                               why});
     for (const auto& recipient : envelope.recipients) {
         result.recipients.push_back({recipient, "pass-through", why, ""});
     }
