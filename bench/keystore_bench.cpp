@@ -247,11 +247,8 @@ Rates measure_gpg(keystore::KeyManager& keys, const Pair& pair, const std::strin
 
 void measure_crypto(keystore::KeyManager& keys, const Pair& pair, const Options& options,
                     const std::string& dir) {
-    auto start = Clock::now();
     auto bare = measure_bare(keys, pair, options.crypto_seconds);
-    std::printf("  (bare done after %.1f s)\n", bench::seconds_since(start));
     auto ours = measure_keystore(keys, pair, options.crypto_seconds);
-    std::printf("  (keystore path done after %.1f s)\n", bench::seconds_since(start));
     auto gpg = measure_gpg(keys, pair, dir, options.gpg_messages);
     auto line = [&](const char* what, double b, double o, double g) {
         std::printf(
