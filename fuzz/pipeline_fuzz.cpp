@@ -43,8 +43,8 @@ World& world() {
         made->dir = keystore::DataDir{pattern};
         keystore::create_keystore(made->dir);
         made->opened = keystore::open_keystore(made->dir);
-        made->directory = std::make_unique<sealpost::directory::SqliteDirectory>(
-            made->dir.keystore().string());
+        made->directory =
+            std::make_unique<sealpost::directory::SqliteDirectory>(made->dir.keystore().string());
         made->directory->add_domain("example.org");
         made->directory->add_account("bob@example.org", "Bob", std::nullopt);
         made->opened.keys->generate("bob@example.org", "Bob",

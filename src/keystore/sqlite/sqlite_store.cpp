@@ -33,8 +33,10 @@ std::vector<std::string> split_words(const std::string& text) {
     std::size_t start = 0;
     while (start < text.size()) {
         auto end = text.find(' ', start);
-        if (end == std::string::npos) end = text.size();
-        if (end > start) words.push_back(text.substr(start, end - start));
+        if (end == std::string::npos)
+            end = text.size();
+        if (end > start)
+            words.push_back(text.substr(start, end - start));
         start = end + 1;
     }
     return words;

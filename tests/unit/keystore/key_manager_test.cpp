@@ -223,7 +223,8 @@ TEST_F(KeyManagerTest, SeveralKeysPerAddress) {
     auto found = store().find_by_address("dave@example.org");
     ASSERT_EQ(found.size(), 3u);
     std::vector<std::string> got;
-    for (const auto& r : found) got.push_back(r.fingerprint);
+    for (const auto& r : found)
+        got.push_back(r.fingerprint);
     EXPECT_TRUE(contains(got, one.fingerprint));
     EXPECT_TRUE(contains(got, two.fingerprint));
     EXPECT_TRUE(contains(got, three.fingerprint()));

@@ -64,8 +64,8 @@ public:
     explicit ForeignKey(const std::string& user_id,
                         openpgp::KeyAlgorithm algorithm = openpgp::KeyAlgorithm::Ed25519,
                         std::uint32_t expires_days = 0) {
-        fingerprint_ = openpgp::generate(ring_, {user_id, algorithm, expires_days},
-                                         foreign_passphrase());
+        fingerprint_ =
+            openpgp::generate(ring_, {user_id, algorithm, expires_days}, foreign_passphrase());
         ring_.set_passphrase(foreign_passphrase());
     }
 

@@ -25,12 +25,17 @@ std::string snapshot(Store& store) {
         for (const auto& a : r.addresses) {
             out << "  address " << a << " preferred=" << store.preferred(a).value_or("-") << "\n";
         }
-        for (const auto& u : r.user_ids) out << "  uid " << u << "\n";
-        for (const auto& s : r.subkey_ids) out << "  subkey " << s << "\n";
+        for (const auto& u : r.user_ids)
+            out << "  uid " << u << "\n";
+        for (const auto& s : r.subkey_ids)
+            out << "  subkey " << s << "\n";
     }
-    for (const auto& d : store.domain_keys()) out << "domain " << d.domain << " " << d.fingerprint << "\n";
-    for (const auto& t : store.transport_keys()) out << "transport " << t.ip << " " << t.fingerprint << "\n";
-    for (const auto& d : store.local_domains()) out << "local " << d << "\n";
+    for (const auto& d : store.domain_keys())
+        out << "domain " << d.domain << " " << d.fingerprint << "\n";
+    for (const auto& t : store.transport_keys())
+        out << "transport " << t.ip << " " << t.fingerprint << "\n";
+    for (const auto& d : store.local_domains())
+        out << "local " << d << "\n";
     out << "meta " << store.meta("test-marker").value_or("-") << "\n";
     return out.str();
 }
