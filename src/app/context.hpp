@@ -41,6 +41,7 @@ void add_domain_key_commands(CLI::App& keys, Context& context);
 void add_transport_commands(CLI::App& keys, Context& context);
 void add_crypto_commands(CLI::App& app, Context& context);
 void add_maintenance_commands(CLI::App& app, Context& context);
+void add_rules_commands(CLI::App& app, Context& context);
 void add_directory_commands(CLI::App& app, Context& context);
 void add_process_command(CLI::App& app, Context& context);
 

@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
     app::add_crypto_commands(app, context);
     app::add_maintenance_commands(app, context);
     app::add_directory_commands(app, context);
+    app::add_rules_commands(app, context);
     app::add_process_command(app, context);
 
     try {
