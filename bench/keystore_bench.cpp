@@ -17,6 +17,7 @@
 #include "keystore/sqlite/sqlite_store.hpp"
 #include "openpgp/operations.hpp"
 #include "support.hpp"
+#include "unlocked.hpp"
 
 using namespace sealpost;
 using bench::Clock;
@@ -124,20 +125,6 @@ void measure_lookup(keystore::Store& store, std::size_t first, std::size_t total
         total, lookups, found, median, p99);
 }
 
-// A keyring holding both keys with their secret parts unlocked: librnp at its fastest.
-void unlock_all(openpgp::Keyring& ring, const std::string& fpr, const Secret& pass) {
-    auto key = ring.find(fpr);
-    rnp_key_unlock(key.get(), pass.reveal().c_str());
-    size_t count = 0;
-    rnp_key_get_subkey_count(key.get(), &count);
-    for (size_t i = 0; i < count; ++i) {
-        rnp_key_handle_t sub = nullptr;
-        rnp_key_get_subkey_at(key.get(), i, &sub);
-        rnp_key_unlock(sub, pass.reveal().c_str());
-        rnp_key_handle_destroy(sub);
-    }
-}
-
 struct Rates {
     double seal = 0;  // sign+encrypt per second
     double open = 0;  // decrypt+verify per second
@@ -146,8 +133,8 @@ struct Rates {
 Rates measure_bare(keystore::KeyManager& keys, const Pair& pair, double seconds) {
     openpgp::Keyring ring;
     keys.load_into(ring, {pair.sender.fingerprint, pair.recipient.fingerprint}, true);
-    unlock_all(ring, pair.sender.fingerprint, keys.master());
-    unlock_all(ring, pair.recipient.fingerprint, keys.master());
+    bench::unlock_all(ring, pair.sender.fingerprint, keys.master());
+    bench::unlock_all(ring, pair.recipient.fingerprint, keys.master());
     std::vector<std::string> to{pair.recipient.fingerprint}, from{pair.sender.fingerprint};
     Rates r;
     std::string sealed;

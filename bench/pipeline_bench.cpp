@@ -25,6 +25,7 @@
 #include "openpgp/operations.hpp"
 #include "pipeline/processor.hpp"
 #include "support.hpp"
+#include "unlocked.hpp"
 
 using namespace sealpost;
 using bench::Clock;
@@ -83,19 +84,6 @@ std::string inbound_message(const std::string& ciphertext) {
            "--\r\n";
 }
 
-void unlock_all(openpgp::Keyring& ring, const std::string& fpr, const Secret& pass) {
-    auto key = ring.find(fpr);
-    rnp_key_unlock(key.get(), pass.reveal().c_str());
-    size_t count = 0;
-    rnp_key_get_subkey_count(key.get(), &count);
-    for (size_t i = 0; i < count; ++i) {
-        rnp_key_handle_t sub = nullptr;
-        rnp_key_get_subkey_at(key.get(), i, &sub);
-        rnp_key_unlock(sub, pass.reveal().c_str());
-        rnp_key_handle_destroy(sub);
-    }
-}
-
 // One data dir per key type: example.org local with alice; carol@remote.test has a key;
 // dave@remote.test has none (so --pgps gives a signed-only message).
 class Setup {
@@ -109,8 +97,8 @@ public:
         alice = keys_->generate("alice@example.org", "", algorithm, 0).fingerprint;
         carol = keys_->generate("carol@remote.test", "", algorithm, 0).fingerprint;
         keys_->load_into(ring, {alice, carol}, true);
-        unlock_all(ring, alice, master());
-        unlock_all(ring, carol, master());
+        bench::unlock_all(ring, alice, master());
+        bench::unlock_all(ring, carol, master());
         processor_ = std::make_unique<pipeline::Processor>(*keys_, *directory_, config_, rules_);
     }
 
