@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <tuple>
 
 #include "common/log.hpp"
 #include "keystore/key_choice.hpp"
@@ -45,19 +46,6 @@ const std::string payload = [] {
     text.resize(4096);
     return text;
 }();
-
-// Runs `op` repeatedly for about `seconds` and returns operations per second.
-template <typename Op>
-double rate(double seconds, Op op) {
-    op();  // warm-up
-    std::size_t count = 0;
-    auto start = Clock::now();
-    while (bench::seconds_since(start) < seconds) {
-        op();
-        ++count;
-    }
-    return static_cast<double>(count) / bench::seconds_since(start);
-}
 
 void measure_import(keystore::KeyManager& keys, std::size_t count) {
     openpgp::Keyring source;
@@ -130,48 +118,76 @@ struct Rates {
     double open = 0;  // decrypt+verify per second
 };
 
-Rates measure_bare(keystore::KeyManager& keys, const Pair& pair, double seconds) {
+// Runs `first` and `second` in alternating slices of about 20 ms until each has run for
+// `seconds`, and returns their rates. Alternating means a load that comes and goes on this
+// shared machine weighs on both sides alike, so their ratio holds even when the rates move.
+template <typename First, typename Second>
+std::pair<double, double> side_by_side(double seconds, First first, Second second) {
+    first();  // warm-up
+    second();
+    double spent[2] = {0, 0};
+    std::size_t count[2] = {0, 0};
+    auto slice = [&](int side, auto& op) {
+        auto start = Clock::now();
+        while (bench::seconds_since(start) < 0.02) {
+            op();
+            ++count[side];
+        }
+        spent[side] += bench::seconds_since(start);
+    };
+    while (spent[0] < seconds || spent[1] < seconds) {
+        slice(0, first);
+        slice(1, second);
+    }
+    return {static_cast<double>(count[0]) / spent[0], static_cast<double>(count[1]) / spent[1]};
+}
+
+struct SideBySide {
+    Rates bare;
+    Rates ours;
+};
+
+// Bare librnp (keys unlocked once, no lookups) against Sealpost's keystore path (key choice
+// in the store, the worker's cached keyring, a per-operation unlock).
+SideBySide measure_librnp_and_keystore(keystore::KeyManager& keys, const Pair& pair,
+                                       double seconds) {
     openpgp::Keyring ring;
     keys.load_into(ring, {pair.sender.fingerprint, pair.recipient.fingerprint}, true);
     bench::unlock_all(ring, pair.sender.fingerprint, keys.master());
     bench::unlock_all(ring, pair.recipient.fingerprint, keys.master());
     std::vector<std::string> to{pair.recipient.fingerprint}, from{pair.sender.fingerprint};
-    Rates r;
-    std::string sealed;
-    r.seal = rate(seconds, [&] { sealed = openpgp::encrypt(ring, payload, to, from); });
-    r.open = rate(seconds, [&] {
-        auto opened = openpgp::decrypt(ring, sealed);
-        if (opened.plaintext != payload)
-            throw std::runtime_error("bare round trip differs");
-    });
-    return r;
-}
-
-Rates measure_keystore(keystore::KeyManager& keys, const Pair& pair, double seconds) {
     keystore::KeyringCache cache(keys);
     auto& store = keys.store();
     auto sender_address = pair.sender.addresses.front();
     auto recipient_address = pair.recipient.addresses.front();
-    Rates r;
+
     std::string sealed;
-    r.seal = rate(seconds, [&] {
+    auto bare_seal = [&] { sealed = openpgp::encrypt(ring, payload, to, from); };
+    auto our_seal = [&] {
         auto recipient = keystore::choose_encryption_key(store, recipient_address, keys.now());
         auto signers = store.find_by_address(sender_address);
-        auto& ring = cache.prepare({recipient->key, signers.front()}, true);
-        sealed = openpgp::encrypt(ring, payload, {recipient->key.fingerprint},
+        auto& cached = cache.prepare({recipient->key, signers.front()}, true);
+        sealed = openpgp::encrypt(cached, payload, {recipient->key.fingerprint},
                                   {signers.front().fingerprint});
-    });
-    r.open = rate(seconds, [&] {
+    };
+    auto bare_open = [&] {
+        if (openpgp::decrypt(ring, sealed).plaintext != payload) {
+            throw std::runtime_error("bare round trip differs");
+        }
+    };
+    auto our_open = [&] {
         auto mine = store.find_by_address(recipient_address);
         auto theirs = store.find_by_address(sender_address);
         mine.insert(mine.end(), theirs.begin(), theirs.end());
-        auto& ring = cache.prepare(mine, true);
-        auto opened = openpgp::decrypt(ring, sealed);
+        auto opened = openpgp::decrypt(cache.prepare(mine, true), sealed);
         if (opened.plaintext != payload || opened.signatures.empty() ||
             opened.signatures.front().status != openpgp::SignatureStatus::Good) {
             throw std::runtime_error("keystore round trip failed");
         }
-    });
+    };
+    SideBySide r;
+    std::tie(r.bare.seal, r.ours.seal) = side_by_side(seconds, bare_seal, our_seal);
+    std::tie(r.bare.open, r.ours.open) = side_by_side(seconds, bare_open, our_open);
     return r;
 }
 
@@ -234,8 +250,7 @@ Rates measure_gpg(keystore::KeyManager& keys, const Pair& pair, const std::strin
 
 void measure_crypto(keystore::KeyManager& keys, const Pair& pair, const Options& options,
                     const std::string& dir) {
-    auto bare = measure_bare(keys, pair, options.crypto_seconds);
-    auto ours = measure_keystore(keys, pair, options.crypto_seconds);
+    auto [bare, ours] = measure_librnp_and_keystore(keys, pair, options.crypto_seconds);
     auto gpg = measure_gpg(keys, pair, dir, options.gpg_messages);
     auto line = [&](const char* what, double b, double o, double g) {
         std::printf(
