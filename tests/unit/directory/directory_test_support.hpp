@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "../../support/temp_dir.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "directory/sqlite_directory.hpp"
@@ -18,28 +19,7 @@
 
 namespace sealpost::directory::testing {
 
-// A folder removed again when the object dies.
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path_ = std::filesystem::temp_directory_path() /
-                ("sealpost-directory-test-" + std::to_string(::getpid()) + "-" +
-                 std::to_string(counter++));
-        std::filesystem::remove_all(path_);
-        std::filesystem::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using sealpost::testing::TempDir;
 
 // Runs `sql` on the database file directly, beside the directory's own connection.
 inline void raw_execute(const std::filesystem::path& path, const std::string& sql) {

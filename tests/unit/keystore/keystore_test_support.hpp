@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../../support/temp_dir.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/secret.hpp"
@@ -34,28 +35,7 @@ inline const Secret& foreign_passphrase() {
     return foreign;
 }
 
-// A folder removed again when the object dies.
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path_ = std::filesystem::temp_directory_path() /
-                ("sealpost-keystore-test-" + std::to_string(::getpid()) + "-" +
-                 std::to_string(counter++));
-        std::filesystem::remove_all(path_);
-        std::filesystem::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using sealpost::testing::TempDir;
 
 // A key made outside the keystore, kept in its own keyring (with its secret part under
 // foreign_passphrase()) so tests can derive new versions of it: more user IDs, revoked.
