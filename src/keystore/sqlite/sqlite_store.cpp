@@ -42,7 +42,7 @@ std::vector<std::string> split_words(const std::string& text) {
     return words;
 }
 
-KeyRecord read_record(Database& db, const Statement& row) {
+KeyRecord read_record(const Statement& row) {
     KeyRecord r;
     r.fingerprint = row.text(0);
     r.key_id = row.text(1);
@@ -63,7 +63,6 @@ KeyRecord read_record(Database& db, const Statement& row) {
     r.local = row.integer(16) != 0;
     r.addresses = split_words(row.text(17));
     r.subkey_ids = split_words(row.text(18));
-    (void)db;
     return r;
 }
 
@@ -195,7 +194,7 @@ std::vector<KeyRecord> SqliteStore::query_records(const std::string& where,
     }
     std::vector<KeyRecord> records;
     while (stmt.step()) {
-        records.push_back(read_record(db_, stmt));
+        records.push_back(read_record(stmt));
     }
     stmt.reset();
     return records;
