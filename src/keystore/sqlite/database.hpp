@@ -38,6 +38,21 @@ private:
     sqlite3_stmt* stmt_;
 };
 
+// Resets a statement when the scope ends. A statement left on a row keeps a read transaction
+// open, which holds the whole connection on that snapshot of the database: every later query
+// would miss what other connections commit. So a statement read for one row, or abandoned by
+// an exception, is reset through this.
+class ResetAtExit {
+public:
+    explicit ResetAtExit(Statement& statement) : statement_(statement) {}
+    ~ResetAtExit() { statement_.reset(); }
+    ResetAtExit(const ResetAtExit&) = delete;
+    ResetAtExit& operator=(const ResetAtExit&) = delete;
+
+private:
+    Statement& statement_;
+};
+
 class Database {
 public:
     explicit Database(const std::string& path, bool create);

@@ -112,11 +112,66 @@ void SqliteStore::transaction(const std::function<void()>& work) {
         work();
         db_.execute("COMMIT");
         transaction_depth_ = 0;
+        lookups_.clear();
     } catch (...) {
         transaction_depth_ = 0;
+        lookups_.clear();
         sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
         throw;
     }
+}
+
+// Whether remembered answers are still the database's: never inside a transaction (its
+// writes may yet roll back), and only while no connection changed anything since they were
+// read. PRAGMA data_version moves with every commit of another connection, in this process or
+// another; it reads the newest commit, as any query would.
+// LIMITATION: any write to the database file forgets every remembered answer, so a store
+// written to all the time (bulk imports, many fetched keys) gains little from remembering.
+bool SqliteStore::lookups_current() {
+    if (transaction_depth_ > 0) {
+        return false;
+    }
+    auto& stmt = db_.cached("PRAGMA data_version");
+    ResetAtExit done(stmt);
+    if (!stmt.step()) {
+        throw Error(ErrorKind::Internal, "keystore: PRAGMA data_version returned nothing");
+    }
+    auto version = stmt.integer(0);
+    auto changes = sqlite3_total_changes64(db_.handle());
+    if (version != data_version_ || changes != own_changes_) {
+        lookups_.clear();
+        data_version_ = version;
+        own_changes_ = changes;
+    }
+    return true;
+}
+
+std::vector<KeyRecord> SqliteStore::remembered_records(
+    Question question, const std::string& subject,
+    const std::function<std::vector<KeyRecord>()>& ask) {
+    if (!lookups_current()) {
+        return ask();
+    }
+    if (const auto* known = lookups_.records(question, subject)) {
+        return *known;
+    }
+    auto answer = ask();
+    lookups_.remember(question, subject, answer);
+    return answer;
+}
+
+std::optional<std::string> SqliteStore::remembered_fingerprint(
+    Question question, const std::string& subject,
+    const std::function<std::optional<std::string>()>& ask) {
+    if (!lookups_current()) {
+        return ask();
+    }
+    if (const auto* known = lookups_.fingerprint(question, subject)) {
+        return *known;
+    }
+    auto answer = ask();
+    lookups_.remember(question, subject, answer);
+    return answer;
 }
 
 void SqliteStore::put_key(const StoredKey& key) {
@@ -175,6 +230,7 @@ std::optional<StoredKey> SqliteStore::get_key(const std::string& fingerprint) {
     }
     auto& stmt =
         db_.cached("SELECT public_packets, secret_packets FROM keys WHERE fingerprint = ?1");
+    ResetAtExit done(stmt);
     stmt.bind(1, fingerprint);
     if (!stmt.step()) {
         return std::nullopt;
@@ -189,6 +245,7 @@ std::optional<StoredKey> SqliteStore::get_key(const std::string& fingerprint) {
 std::vector<KeyRecord> SqliteStore::query_records(const std::string& where,
                                                   const std::string& arg) {
     auto& stmt = db_.cached(std::string("SELECT ") + record_columns + "FROM keys k " + where);
+    ResetAtExit done(stmt);
     if (!arg.empty()) {
         stmt.bind(1, arg);
     }
@@ -196,12 +253,13 @@ std::vector<KeyRecord> SqliteStore::query_records(const std::string& where,
     while (stmt.step()) {
         records.push_back(read_record(stmt));
     }
-    stmt.reset();
     return records;
 }
 
 std::optional<KeyRecord> SqliteStore::get_record(const std::string& fingerprint) {
-    auto records = query_records("WHERE k.fingerprint = ?1", fingerprint);
+    auto records = remembered_records(Question::Record, fingerprint, [&] {
+        return query_records("WHERE k.fingerprint = ?1", fingerprint);
+    });
     if (records.empty()) {
         return std::nullopt;
     }
@@ -209,17 +267,21 @@ std::optional<KeyRecord> SqliteStore::get_record(const std::string& fingerprint)
 }
 
 std::vector<KeyRecord> SqliteStore::find_by_address(const std::string& address) {
-    return query_records(
-        "JOIN key_addresses x ON x.fingerprint = k.fingerprint WHERE x.address = ?1 "
-        "ORDER BY k.added, k.fingerprint",
-        address);
+    return remembered_records(Question::KeysOfAddress, address, [&] {
+        return query_records(
+            "JOIN key_addresses x ON x.fingerprint = k.fingerprint WHERE x.address = ?1 "
+            "ORDER BY k.added, k.fingerprint",
+            address);
+    });
 }
 
 std::vector<KeyRecord> SqliteStore::find_by_key_id(const std::string& key_id) {
-    return query_records(
-        "WHERE k.fingerprint IN (SELECT fingerprint FROM key_ids WHERE key_id = ?1) "
-        "ORDER BY k.added",
-        key_id);
+    return remembered_records(Question::KeysOfKeyId, key_id, [&] {
+        return query_records(
+            "WHERE k.fingerprint IN (SELECT fingerprint FROM key_ids WHERE key_id = ?1) "
+            "ORDER BY k.added",
+            key_id);
+    });
 }
 
 std::vector<KeyRecord> SqliteStore::list(const ListFilter& filter) {
@@ -273,13 +335,12 @@ void SqliteStore::set_enabled(const std::string& fingerprint, bool enabled) {
 std::optional<std::string> SqliteStore::single_text(const std::string& sql,
                                                     const std::string& arg) {
     auto& stmt = db_.cached(sql);
+    ResetAtExit done(stmt);
     stmt.bind(1, arg);
     if (!stmt.step()) {
         return std::nullopt;
     }
-    auto value = stmt.text(0);
-    stmt.reset();
-    return value;
+    return stmt.text(0);
 }
 
 void SqliteStore::set_preferred(const std::string& address, const std::string& fingerprint) {
@@ -290,7 +351,9 @@ void SqliteStore::set_preferred(const std::string& address, const std::string& f
 }
 
 std::optional<std::string> SqliteStore::preferred(const std::string& address) {
-    return single_text("SELECT fingerprint FROM preferred_keys WHERE address = ?1", address);
+    return remembered_fingerprint(Question::PreferredKey, address, [&] {
+        return single_text("SELECT fingerprint FROM preferred_keys WHERE address = ?1", address);
+    });
 }
 
 void SqliteStore::set_domain_key(const std::string& domain, const std::string& fingerprint) {
@@ -301,7 +364,9 @@ void SqliteStore::set_domain_key(const std::string& domain, const std::string& f
 }
 
 std::optional<std::string> SqliteStore::domain_key(const std::string& domain) {
-    return single_text("SELECT fingerprint FROM domain_keys WHERE domain = ?1", domain);
+    return remembered_fingerprint(Question::DomainKey, domain, [&] {
+        return single_text("SELECT fingerprint FROM domain_keys WHERE domain = ?1", domain);
+    });
 }
 
 std::vector<DomainKey> SqliteStore::domain_keys() {

@@ -1,9 +1,20 @@
 // The SQLite keystore (DESIGN.md §3): one file in WAL mode, safe for several processes.
+//
+// Key lookups (find_by_address, find_by_key_id, get_record, preferred, domain_key) answer
+// from a per-connection LookupCache while the database is unchanged. Every lookup first asks
+// SQLite whether anything changed: PRAGMA data_version for commits of other connections (other
+// workers, `sealpost keys` in another process), sqlite3_total_changes64 for writes of this
+// one. So a key deleted, disabled or changed is never returned once the change is committed,
+// and a lookup inside a transaction always reads the database (it sees its own writes, and a
+// rollback leaves nothing remembered).
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "keystore/sqlite/database.hpp"
+#include "keystore/sqlite/lookup_cache.hpp"
 #include "keystore/store.hpp"
 
 namespace sealpost::keystore::sqlite {
@@ -41,13 +52,27 @@ public:
 
     int schema_version();
 
+    // How many lookup answers are remembered now (for tests and benchmarks).
+    std::size_t remembered_lookups() const { return lookups_.size(); }
+
 private:
+    using Question = LookupCache::Question;
+    bool lookups_current();
+    std::vector<KeyRecord> remembered_records(Question question, const std::string& subject,
+                                              const std::function<std::vector<KeyRecord>()>& ask);
+    std::optional<std::string> remembered_fingerprint(
+        Question question, const std::string& subject,
+        const std::function<std::optional<std::string>()>& ask);
+
     void migrate();
     std::vector<KeyRecord> query_records(const std::string& where, const std::string& arg);
     std::optional<std::string> single_text(const std::string& sql, const std::string& arg);
 
     Database db_;
     int transaction_depth_ = 0;
+    LookupCache lookups_;
+    std::int64_t data_version_ = -1;  // PRAGMA data_version when lookups_ was last valid
+    std::int64_t own_changes_ = -1;   // sqlite3_total_changes64 then
 };
 
 }  // namespace sealpost::keystore::sqlite

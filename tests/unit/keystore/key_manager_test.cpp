@@ -7,16 +7,6 @@ namespace {
 
 using openpgp::KeyAlgorithm;
 
-ErrorKind kind_of(const std::function<void()>& work) {
-    try {
-        work();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    ADD_FAILURE() << "no sealpost::Error was thrown";
-    return ErrorKind::Internal;
-}
-
 using KeyManagerTest = KeystoreTest;
 
 TEST_F(KeyManagerTest, GeneratesEd25519KeyWithEncryptionSubkey) {

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -123,6 +124,17 @@ protected:
     std::unique_ptr<sqlite::SqliteStore> store_;
     std::unique_ptr<KeyManager> keys_;
 };
+
+// The kind of the sealpost::Error that `work` throws; a test failure if it throws none.
+inline ErrorKind kind_of(const std::function<void()>& work) {
+    try {
+        work();
+    } catch (const Error& e) {
+        return e.kind();
+    }
+    ADD_FAILURE() << "no sealpost::Error was thrown";
+    return ErrorKind::Internal;
+}
 
 inline bool contains(const std::vector<std::string>& list, const std::string& item) {
     return std::find(list.begin(), list.end(), item) != list.end();
