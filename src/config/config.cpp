@@ -102,10 +102,51 @@ void read_log(TableReader& table, Log& out) {
                        {"error", log::Level::Error}});
 }
 
+bool starts_with(std::string_view text, std::string_view prefix) {
+    return text.substr(0, prefix.size()) == prefix;
+}
+
+bool is_next_hop(std::string_view uri) {
+    if (starts_with(uri, "smtp://") || starts_with(uri, "lmtp://")) {
+        auto rest = uri.substr(7);
+        return is_host_port(rest.substr(0, rest.find('?')));
+    }
+    if (starts_with(uri, "lmtp:unix:/") || starts_with(uri, "maildir:/")) {
+        return true;
+    }
+    return is_host_port(uri);
+}
+
 void read_relay(TableReader& table, Relay& out) {
     table.read("next_hop", out.next_hop);
-    if (!out.next_hop.empty() && !is_host_port(out.next_hop)) {
-        table.fail("next_hop", "must be host:port or empty, got " + in_quotes(out.next_hop));
+    if (!out.next_hop.empty() && !is_next_hop(out.next_hop)) {
+        table.fail("next_hop",
+                   "must be smtp://host:port, lmtp://host:port, lmtp:unix:/path, "
+                   "maildir:/path or empty, got " +
+                       in_quotes(out.next_hop));
+    }
+}
+
+void read_smtp(TableReader& table, Smtp& out) {
+    table.read("hostname", out.hostname);
+    if (out.hostname.find_first_of(" \t\r\n<>") != std::string::npos) {
+        table.fail("hostname", "must be a host name, got " + in_quotes(out.hostname));
+    }
+    table.read("tls_certificate", out.tls_certificate);
+    table.read("tls_key", out.tls_key);
+    table.read_int("max_recipients", out.max_recipients, 1, 100000);
+    table.read_int("max_errors", out.max_errors, 1, 1000);
+    table.read_int("max_connections", out.max_connections, 1, 100000);
+    table.read_int("max_connections_per_client", out.max_connections_per_client, 1, 100000);
+    table.read_int("command_timeout_seconds", out.command_timeout_seconds, 1, 3600);
+    table.read_int("data_timeout_seconds", out.data_timeout_seconds, 1, 3600);
+    table.read_int("workers", out.workers, 0, 256);
+}
+
+void read_http(TableReader& table, Http& out) {
+    table.read("address", out.address);
+    if (!out.address.empty() && !is_host_port(out.address)) {
+        table.fail("address", "must be host:port or empty, got " + in_quotes(out.address));
     }
 }
 
@@ -120,6 +161,9 @@ Listener read_listener(TableReader& table) {
     table.read_choice(
         "role", listener.role,
         {{"submission", ListenerRole::Submission}, {"inbound", ListenerRole::Inbound}});
+    table.read("starttls", listener.starttls);
+    table.read("require_auth", listener.require_auth);
+    table.read("trust_xforward", listener.trust_xforward);
     table.reject_unknown();
     return listener;
 }
@@ -140,7 +184,7 @@ void read_listeners(TableReader& top, const Relay& relay, std::vector<Listener>&
         std::string path = "listener[" + std::to_string(i) + "]";
         TableReader table(*array->get(i)->as_table(), path, top.source());
         out.push_back(read_listener(table));
-        if (out[i].address == relay.next_hop) {
+        if (out[i].address == next_hop_address(relay.next_hop)) {
             table.fail("address", "same as relay.next_hop, so mail would loop");
         }
         for (std::size_t j = 0; j < i; ++j) {
@@ -173,6 +217,17 @@ std::string_view to_string(KeystoreBackend) {
     return "sqlite";
 }
 
+std::string next_hop_address(std::string_view uri) {
+    if (starts_with(uri, "smtp://") || starts_with(uri, "lmtp://")) {
+        auto rest = uri.substr(7);
+        return std::string(rest.substr(0, rest.find('?')));
+    }
+    if (starts_with(uri, "lmtp:") || starts_with(uri, "maildir:")) {
+        return {};
+    }
+    return std::string(uri);
+}
+
 Config parse(std::string_view text, std::string_view source_name) {
     toml::table document = parse_toml(text, source_name);
     TableReader top(document, "", source_name);
@@ -188,6 +243,8 @@ Config parse(std::string_view text, std::string_view source_name) {
     top.section("keystore", [&](TableReader& t) { read_keystore(t, config.keystore); });
     top.section("log", [&](TableReader& t) { read_log(t, config.log); });
     top.section("relay", [&](TableReader& t) { read_relay(t, config.relay); });
+    top.section("smtp", [&](TableReader& t) { read_smtp(t, config.smtp); });
+    top.section("http", [&](TableReader& t) { read_http(t, config.http); });
     read_listeners(top, config.relay, config.listeners);
     top.reject_unknown();
 

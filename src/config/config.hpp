@@ -111,15 +111,44 @@ struct Log {
 // [relay]: where processed mail goes. Empty next_hop means edge mode: deliver through the
 // queue to the recipients' MX hosts.
 struct Relay {
-    std::string next_hop = "127.0.0.1:10027";  // "host:port", IPv6 as "[::1]:port"
+    // "smtp://host:port", "lmtp://host:port", "lmtp:unix:/path" or "maildir:/path"; a bare
+    // "host:port" means smtp://host:port. IPv6 hosts in brackets: "smtp://[::1]:10027".
+    std::string next_hop = "smtp://127.0.0.1:10027";
 
     bool operator==(const Relay&) const = default;
+};
+
+// [smtp]: what every listener shares (RFC 5321 limits and timeouts, TLS, the worker pool).
+struct Smtp {
+    std::string hostname;  // in the greeting and EHLO; empty: this machine's host name
+    // PEM files made by `sealpost init` (self-signed); relative paths are in the data directory.
+    std::string tls_certificate = "tls/cert.pem";
+    std::string tls_key = "tls/key.pem";
+    int max_recipients = 1000;
+    int max_errors = 10;  // bad commands in one session before it is closed
+    int max_connections = 1000;
+    int max_connections_per_client = 100;  // per client IP; a front MTA is one client
+    int command_timeout_seconds = 300;     // RFC 5321 §4.5.3.2: at least 5 minutes
+    int data_timeout_seconds = 180;        // between two reads of DATA
+    int workers = 0;                       // crypto and database threads; 0: one per core
+
+    bool operator==(const Smtp&) const = default;
+};
+
+// [http]: the daemon's HTTP listener (/metrics, /healthz; the key server later).
+struct Http {
+    std::string address = "127.0.0.1:9025";  // empty: no HTTP listener
+
+    bool operator==(const Http&) const = default;
 };
 
 // One [[listener]] table: where SMTP is accepted and which treatment the mail gets.
 struct Listener {
     std::string address;  // "host:port", IPv6 as "[::1]:port"
     ListenerRole role = ListenerRole::Submission;
+    bool starttls = true;        // offer STARTTLS with [smtp] tls_certificate
+    bool require_auth = false;   // MAIL only after AUTH (users connect here directly)
+    bool trust_xforward = true;  // the front MTA may pass its client's address (XFORWARD)
 
     bool operator==(const Listener&) const = default;
 };
@@ -134,10 +163,12 @@ struct Config {
     Keystore keystore;
     Log log;
     Relay relay;
+    Smtp smtp;
+    Http http;
     // Used when the file has no [[listener]] table; a file's tables replace them all.
     std::vector<Listener> listeners = {
-        {"127.0.0.1:10025", ListenerRole::Submission},
-        {"127.0.0.1:10026", ListenerRole::Inbound},
+        {.address = "127.0.0.1:10025", .role = ListenerRole::Submission},
+        {.address = "127.0.0.1:10026", .role = ListenerRole::Inbound},
     };
 
     bool operator==(const Config&) const = default;
@@ -149,6 +180,10 @@ std::string default_file_text();
 // Parses sealpost.toml text; keys that are missing take their defaults. Unknown keys, wrong
 // types, out-of-range values and TOML syntax errors throw Error(BadInput) with one line:
 // "<source_name>:<line>:<column>: <key>: what is wrong".
+// The "host:port" a next hop URI connects to, for the loop check; empty for maildir and
+// Unix sockets.
+std::string next_hop_address(std::string_view uri);
+
 Config parse(std::string_view text, std::string_view source_name);
 
 // Reads and parses the file at `path`; errors name the path as above. A missing file throws

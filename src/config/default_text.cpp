@@ -118,14 +118,49 @@ backend = "sqlite"
 level = "info"
 
 [relay]
-# Where processed mail goes as host:port ("[::1]:10027" for IPv6): in a content filter setup,
-# the front MTA's re-injection port. Empty means edge mode: deliver to the recipients' MX hosts.
-next_hop = "127.0.0.1:10027"
+# Where processed mail goes: in a content filter setup, the front MTA's re-injection port.
+#   smtp://host:port[?tls=none|opportunistic|required]  SMTP ("[::1]" for IPv6)
+#   lmtp://host:port or lmtp:unix:/path                   LMTP, as Dovecot speaks it
+#   maildir:/path                                         /path/DOMAIN/LOCALPART/ on this machine
+# Empty means edge mode: deliver to the recipients' MX hosts (not built yet).
+next_hop = "smtp://127.0.0.1:10027"
+
+# What every SMTP listener shares.
+[smtp]
+# Our name in the greeting and in EHLO; empty means this machine's host name.
+hostname = ""
+# STARTTLS certificate and key (PEM). `sealpost init` makes a self-signed pair; replace them
+# with your own. Relative paths are in the data directory.
+tls_certificate = "tls/cert.pem"
+tls_key = "tls/key.pem"
+# Most recipients of one message; more get 452 and the client sends them again later.
+max_recipients = 1000
+# Bad commands in one session before it is closed with 421.
+max_errors = 10
+# Concurrent connections in total, and from one client address. A front MTA is one client:
+# keep the second above its number of content filter processes.
+max_connections = 1000
+max_connections_per_client = 100
+# RFC 5321 §4.5.3.2 timeouts: waiting for a command, and between two reads of DATA.
+command_timeout_seconds = 300
+data_timeout_seconds = 180
+# Threads for crypto, MIME and database work; 0 means one per CPU core.
+workers = 0
+
+# The daemon's HTTP listener: /metrics (Prometheus) and /healthz. Empty means none.
+[http]
+address = "127.0.0.1:9025"
 
 # Where Sealpost accepts SMTP. role "submission": mail from local users whom the front MTA has
 # authenticated; it is signed and encrypted. role "inbound": mail from outside; it is decrypted
 # and verified. Without [[listener]] tables the two below are used; `listener = []` means none
-# (for `sealpost process` alone).
+# (for `sealpost process` alone). Each may also set:
+#   starttls = true         offer STARTTLS with [smtp] tls_certificate
+#   require_auth = false    true: users connect here directly and must log in (SMTP AUTH,
+#                           only over TLS or loopback); the login is then the sender
+#   trust_xforward = true   accept XFORWARD from the front MTA (its client's address and name)
+# A submission listener without require_auth trusts whoever can reach it: bind it to an address
+# only the front MTA can connect to.
 [[listener]]
 address = "127.0.0.1:10025"
 role = "submission"

@@ -66,13 +66,27 @@ TEST(ConfigDefaults, DefaultTextParsesToTheManualDefaults) {
 
     EXPECT_EQ(c.keystore.backend, KeystoreBackend::Sqlite);
     EXPECT_EQ(c.log.level, log::Level::Info);
-    EXPECT_EQ(c.relay.next_hop, "127.0.0.1:10027");
+    EXPECT_EQ(c.relay.next_hop, "smtp://127.0.0.1:10027");
+    EXPECT_EQ(c.smtp.hostname, "");
+    EXPECT_EQ(c.smtp.tls_certificate, "tls/cert.pem");
+    EXPECT_EQ(c.smtp.tls_key, "tls/key.pem");
+    EXPECT_EQ(c.smtp.max_recipients, 1000);
+    EXPECT_EQ(c.smtp.max_errors, 10);
+    EXPECT_EQ(c.smtp.max_connections, 1000);
+    EXPECT_EQ(c.smtp.max_connections_per_client, 100);
+    EXPECT_EQ(c.smtp.command_timeout_seconds, 300);
+    EXPECT_EQ(c.smtp.data_timeout_seconds, 180);
+    EXPECT_EQ(c.smtp.workers, 0);
+    EXPECT_EQ(c.http.address, "127.0.0.1:9025");
 
     ASSERT_EQ(c.listeners.size(), 2u);
     EXPECT_EQ(c.listeners[0].address, "127.0.0.1:10025");
     EXPECT_EQ(c.listeners[0].role, ListenerRole::Submission);
     EXPECT_EQ(c.listeners[1].address, "127.0.0.1:10026");
     EXPECT_EQ(c.listeners[1].role, ListenerRole::Inbound);
+    EXPECT_TRUE(c.listeners[0].starttls);
+    EXPECT_FALSE(c.listeners[0].require_auth);
+    EXPECT_TRUE(c.listeners[0].trust_xforward);
 
     // Catches a field added to Config but not to the checks above or to the text.
     EXPECT_TRUE(c == Config{});
@@ -113,6 +127,42 @@ TEST(ConfigParse, ListenerTablesReplaceTheDefaultListeners) {
     EXPECT_EQ(c.listeners[0].role, ListenerRole::Inbound);
 
     EXPECT_TRUE(parse("listener = []\n", "l.toml").listeners.empty());
+}
+
+TEST(ConfigParse, NextHopTakesEachKindOfUri) {
+    for (const char* uri :
+         {"smtp://127.0.0.1:10027", "smtp://[::1]:25?tls=required", "lmtp://127.0.0.1:24",
+          "lmtp:unix:/run/dovecot/lmtp", "maildir:/srv/mail", "127.0.0.1:10027"}) {
+        auto text = std::string("[relay]\nnext_hop = \"") + uri + "\"\n";
+        EXPECT_EQ(parse(text, "r.toml").relay.next_hop, uri);
+    }
+    EXPECT_NE(error_of("[relay]\nnext_hop = \"ftp://x:1\"\n").find("relay.next_hop: must be"),
+              std::string::npos);
+    EXPECT_NE(error_of("[relay]\nnext_hop = \"smtp://x\"\n").find("relay.next_hop: must be"),
+              std::string::npos);
+}
+
+TEST(ConfigParse, ListenerOnTheNextHopIsALoop) {
+    auto text = std::string(
+        "[relay]\nnext_hop = \"smtp://127.0.0.1:2525\"\n"
+        "[[listener]]\naddress = \"127.0.0.1:2525\"\nrole = \"inbound\"\n");
+    EXPECT_NE(error_of(text).find("mail would loop"), std::string::npos);
+}
+
+TEST(ConfigParse, ListenerSwitchesAndSmtpLimits) {
+    Config c = parse(
+        "[smtp]\nmax_recipients = 5\ncommand_timeout_seconds = 2\n"
+        "[[listener]]\naddress = \"127.0.0.1:587\"\nrole = \"submission\"\n"
+        "require_auth = true\nstarttls = false\ntrust_xforward = false\n",
+        "s.toml");
+    EXPECT_EQ(c.smtp.max_recipients, 5);
+    EXPECT_EQ(c.smtp.command_timeout_seconds, 2);
+    ASSERT_EQ(c.listeners.size(), 1u);
+    EXPECT_TRUE(c.listeners[0].require_auth);
+    EXPECT_FALSE(c.listeners[0].starttls);
+    EXPECT_FALSE(c.listeners[0].trust_xforward);
+    EXPECT_NE(error_of("[smtp]\nmax_recipients = 0\n").find("smtp.max_recipients"),
+              std::string::npos);
 }
 
 TEST(ConfigParse, EmptyNextHopMeansEdgeMode) {
@@ -188,11 +238,17 @@ TEST(ConfigErrors, ListenersAreChecked) {
 
 TEST(ConfigErrors, NextHopMustBeHostAndPort) {
     EXPECT_EQ(error_of("[relay]\nnext_hop = \"mx.example.org\"\n"),
-              "test.toml:2:12: relay.next_hop: must be host:port or empty, got \"mx.example.org\"");
+              "test.toml:2:12: relay.next_hop: must be smtp://host:port, lmtp://host:port, "
+              "lmtp:unix:/path, "
+              "maildir:/path or empty, got \"mx.example.org\"");
     EXPECT_EQ(error_of("[relay]\nnext_hop = \"::1:25\"\n"),
-              "test.toml:2:12: relay.next_hop: must be host:port or empty, got \"::1:25\"");
+              "test.toml:2:12: relay.next_hop: must be smtp://host:port, lmtp://host:port, "
+              "lmtp:unix:/path, "
+              "maildir:/path or empty, got \"::1:25\"");
     EXPECT_EQ(error_of("[relay]\nnext_hop = \"a:65536\"\n"),
-              "test.toml:2:12: relay.next_hop: must be host:port or empty, got \"a:65536\"");
+              "test.toml:2:12: relay.next_hop: must be smtp://host:port, lmtp://host:port, "
+              "lmtp:unix:/path, "
+              "maildir:/path or empty, got \"a:65536\"");
 }
 
 TEST(ConfigErrors, SyntaxErrorsNameTheLine) {
