@@ -131,7 +131,7 @@ bool Processor::decrypt(Work& work, mime::Message& message, const std::string& r
             message = std::move(plain);
             log::info(
                 "pipeline", "decrypted",
-                {{"queue", work.queue_id}, {"recipient", recipient}, {"key", key.fingerprint}});
+                {{"queue_id", work.queue_id}, {"recipient", recipient}, {"key", key.fingerprint}});
             return true;
         } catch (const Error& e) {
             why = failure_reason(e.kind());
@@ -142,7 +142,7 @@ bool Processor::decrypt(Work& work, mime::Message& message, const std::string& r
     }
     message.set_header(decrypted_header, "no; reason=" + why);
     log::warn("pipeline", "not-decrypted",
-              {{"queue", work.queue_id}, {"recipient", recipient}, {"reason", why}});
+              {{"queue_id", work.queue_id}, {"recipient", recipient}, {"reason", why}});
     return false;
 }
 
@@ -172,7 +172,7 @@ void Processor::verify(Work& work, mime::Message& message) {
     }
     if (value) {
         message.set_header(signature_header, *value);
-        log::info("pipeline", "verified", {{"queue", work.queue_id}, {"result", *value}});
+        log::info("pipeline", "verified", {{"queue_id", work.queue_id}, {"result", *value}});
     }
 }
 

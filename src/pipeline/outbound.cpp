@@ -72,7 +72,8 @@ mime::Message Processor::outbound(Work& work, const policy::Copy& copy) {
     } catch (const Error& e) {
         // Our own failure: the MTA keeps the message and retries, rather than it going out
         // in clear when policy said to encrypt.
-        log::error("pipeline", "outbound-failed", {{"queue", work.queue_id}, {"error", e.what()}});
+        log::error("pipeline", "outbound-failed",
+                   {{"queue_id", work.queue_id}, {"error", e.what()}});
         throw Error(ErrorKind::Temporary, std::string("cannot sign or encrypt: ") + e.what());
     }
 }

@@ -91,7 +91,7 @@ Result Processor::process(const Envelope& envelope, std::string_view raw, Mode m
         if (e.kind() != ErrorKind::BadInput && e.kind() != ErrorKind::LimitExceeded) {
             throw;
         }
-        log::warn("pipeline", "pass-through", {{"queue", work.queue_id}, {"why", e.what()}});
+        log::warn("pipeline", "pass-through", {{"queue_id", work.queue_id}, {"why", e.what()}});
         return pass_through(envelope, raw, std::string("pass-through: ") + e.what());
     }
     // Nobody outside may write a result header that we would seem to vouch for.
@@ -132,7 +132,7 @@ void Processor::explain(Work& work) {
             }
         }
         log::info("pipeline", "decision",
-                  {{"queue", work.queue_id},
+                  {{"queue_id", work.queue_id},
                    {"recipient", report.address},
                    {"action", report.action},
                    {"reason", report.reason},

@@ -75,13 +75,13 @@ void Processor::import_keys(Work& work) {
                 }
                 work.result.keys_imported.push_back(imported.fingerprint);
                 log::info("pipeline", "key-imported",
-                          {{"queue", work.queue_id},
+                          {{"queue_id", work.queue_id},
                            {"fpr", imported.fingerprint},
                            {"outcome", keystore::to_string(imported.outcome)}});
             }
         } catch (const Error& e) {
             log::warn("pipeline", "key-import-failed",
-                      {{"queue", work.queue_id}, {"error", e.what()}});
+                      {{"queue_id", work.queue_id}, {"error", e.what()}});
         }
     }
 }
@@ -109,7 +109,7 @@ void Processor::create_keys(Work& work) {
         } catch (const Error& e) {
             // The message went out; the key is made next time.
             log::warn("pipeline", "key-creation-failed",
-                      {{"queue", work.queue_id}, {"address", address}, {"error", e.what()}});
+                      {{"queue_id", work.queue_id}, {"address", address}, {"error", e.what()}});
         }
     }
 }
