@@ -16,9 +16,11 @@ build-asan: deps
 	cmake --preset asan-ubsan >/dev/null
 	cmake --build build/asan -j $(JOBS)
 
+# Initialises ./var on first use and runs the daemon in the foreground on loopback, delivering
+# into the Maildirs under ./var/mail (Ctrl-C stops it).
 run: build
-	@test -d $(DATA_DIR) || $(SEALPOST) init $(DATA_DIR)
-	$(SEALPOST) --data-dir $(DATA_DIR) keys list
+	@test -d $(DATA_DIR) || $(SEALPOST) init $(DATA_DIR) --domain sealpost.test
+	$(SEALPOST) --data-dir $(DATA_DIR) serve --next-hop maildir:$(abspath $(DATA_DIR))/mail
 
 # The sanitizer build runs the unit tests first; the release build then runs the whole suite,
 # so the output ends with CTest's summary of it.

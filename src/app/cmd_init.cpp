@@ -10,6 +10,7 @@
 #include "config/config.hpp"
 #include "openpgp/key_info.hpp"
 #include "policy/default_rules.hpp"
+#include "smtp/gateway/self_signed.hpp"
 
 namespace sealpost::app {
 
@@ -29,6 +30,11 @@ void init_data_dir(const std::filesystem::path& root, const std::vector<std::str
     }
     files::write_atomic(root / "sealpost.toml", config::default_file_text(), 0640);
     files::write_atomic(root / "rules.txt", policy::default_rules_text(), 0640);
+    auto tls = root / "tls";
+    std::filesystem::create_directories(tls);
+    ::chmod(tls.c_str(), 0700);
+    smtp::write_self_signed_certificate(smtp::machine_host_name(), tls / "cert.pem",
+                                        tls / "key.pem");
     keystore::create_keystore(dir);
     auto opened = keystore::open_keystore(dir);
     for (const auto& domain : domains) {
@@ -50,7 +56,7 @@ void add_init_command(CLI::App& app, Context& context) {
         auto root = dir->empty() ? context.data_dir().root : std::filesystem::path(*dir);
         init_data_dir(root, *domains);
         std::cout << "created " << root.string() << " (keystore, sealpost.toml, rules.txt, "
-                  << "passphrase)\n";
+                  << "passphrase, tls/)\n";
     });
 }
 

@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
     app::add_directory_commands(app, context);
     app::add_rules_commands(app, context);
     app::add_process_command(app, context);
+    app::add_serve_command(app, context);
 
     try {
         app.parse(argc, argv);
