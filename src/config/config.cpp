@@ -80,6 +80,18 @@ void read_discovery(TableReader& table, Discovery& out) {
     table.read("wkd", out.wkd);
     table.read("dane", out.dane);
     table.read("autocrypt", out.autocrypt);
+    table.read("resolver", out.resolver);
+    if (!out.resolver.empty() && !is_host_port(out.resolver) &&
+        !is_host_port(out.resolver + ":53")) {
+        table.fail("resolver", "must be IP or IP:port, got " + in_quotes(out.resolver));
+    }
+    table.read("trust_anchor", out.trust_anchor);
+    table.read("ca_file", out.ca_file);
+    table.read_int("https_port", out.https_port, 1, 65535);
+    table.read_int("lookup_timeout_ms", out.lookup_timeout_ms, 100, 60000);
+    table.read_int("max_wait_ms", out.max_wait_ms, 100, 120000);
+    table.read_int("negative_cache_minutes", out.negative_cache_minutes, 0, 7 * 24 * 60);
+    table.read_int("max_key_bytes", out.max_key_bytes, 1024, std::int64_t{64} << 20);
 }
 
 void read_limits(TableReader& table, Limits& out) {
@@ -147,6 +159,19 @@ void read_http(TableReader& table, Http& out) {
     table.read("address", out.address);
     if (!out.address.empty() && !is_host_port(out.address)) {
         table.fail("address", "must be host:port or empty, got " + in_quotes(out.address));
+    }
+}
+
+void read_keyserver(TableReader& table, Keyserver& out) {
+    table.read("address", out.address);
+    if (!is_host_port(out.address)) {
+        table.fail("address", "must be host:port, got " + in_quotes(out.address));
+    }
+    table.read("public_url", out.public_url);
+    if (!out.public_url.empty() && out.public_url.rfind("http://", 0) != 0 &&
+        out.public_url.rfind("https://", 0) != 0) {
+        table.fail("public_url",
+                   "must start with http:// or https://, got " + in_quotes(out.public_url));
     }
 }
 
@@ -245,6 +270,7 @@ Config parse(std::string_view text, std::string_view source_name) {
     top.section("relay", [&](TableReader& t) { read_relay(t, config.relay); });
     top.section("smtp", [&](TableReader& t) { read_smtp(t, config.smtp); });
     top.section("http", [&](TableReader& t) { read_http(t, config.http); });
+    top.section("keyserver", [&](TableReader& t) { read_keyserver(t, config.keyserver); });
     read_listeners(top, config.relay, config.listeners);
     top.reject_unknown();
 

@@ -82,6 +82,18 @@ struct Discovery {
     bool wkd = true;
     bool dane = true;
     bool autocrypt = false;
+    // The DNS server asked for PKA1, OPENPGPKEY and the addresses of key hosts: "IP" or
+    // "IP:port" ("[IPv6]:port"); empty: the servers of /etc/resolv.conf.
+    std::string resolver;
+    // DNSSEC trust anchor file (DS or DNSKEY records, as unbound-anchor writes it) for DANE.
+    std::string trust_anchor = "/usr/share/dns/root.key";
+    // Extra CA certificates (PEM) trusted for fetching keys over HTTPS; empty: the system's.
+    std::string ca_file;
+    int https_port = 443;                 // the port WKD lookups connect to
+    int lookup_timeout_ms = 3000;         // one DNS query or HTTP fetch
+    int max_wait_ms = 5000;               // all lookups for one message together
+    int negative_cache_minutes = 60;      // an address with no key found is not asked again
+    std::size_t max_key_bytes = 1 << 20;  // a fetched key larger than this is refused
 
     bool operator==(const Discovery&) const = default;
 };
@@ -135,11 +147,22 @@ struct Smtp {
     bool operator==(const Smtp&) const = default;
 };
 
-// [http]: the daemon's HTTP listener (/metrics, /healthz; the key server later).
+// [http]: the daemon's HTTP listener for /metrics and /healthz (the key server has its own).
 struct Http {
     std::string address = "127.0.0.1:9025";  // empty: no HTTP listener
 
     bool operator==(const Http&) const = default;
+};
+
+// [keyserver]: the HTTP key server for local users' public keys (DESIGN.md §6), on its own
+// listener, when [keys] serve_http is on.
+struct Keyserver {
+    std::string address = "127.0.0.1:9026";
+    // The base URL under which others reach it, for PKA1 records' uri=; empty: "http://" and
+    // the listen address.
+    std::string public_url;
+
+    bool operator==(const Keyserver&) const = default;
 };
 
 // One [[listener]] table: where SMTP is accepted and which treatment the mail gets.
@@ -165,6 +188,7 @@ struct Config {
     Relay relay;
     Smtp smtp;
     Http http;
+    Keyserver keyserver;
     // Used when the file has no [[listener]] table; a file's tables replace them all.
     std::vector<Listener> listeners = {
         {.address = "127.0.0.1:10025", .role = ListenerRole::Submission},

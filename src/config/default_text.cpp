@@ -97,6 +97,24 @@ dane = true
 # Autocrypt headers of incoming, DKIM-verified mail. Off: such keys are announced by whoever
 # sends mail rather than published by the domain, so they are weaker evidence.
 autocrypt = false
+# The DNS server asked for PKA1 and OPENPGPKEY records and for the addresses of key hosts:
+# "IP" or "IP:port". Empty: the servers in /etc/resolv.conf.
+resolver = ""
+# DNSSEC trust anchor for DANE (as unbound-anchor writes it). Answers that do not validate
+# against it are not used.
+trust_anchor = "/usr/share/dns/root.key"
+# Extra CA certificates (PEM file) trusted when fetching keys over HTTPS; empty: the system's.
+ca_file = ""
+# The port WKD lookups connect to (HTTPS).
+https_port = 443
+# Time allowed for one DNS query or HTTP fetch, and for all lookups of one message together;
+# a message that cannot wait longer is treated as policy says for a recipient without a key.
+lookup_timeout_ms = 3000
+max_wait_ms = 5000
+# After nothing was found for an address, do not look again for this long.
+negative_cache_minutes = 60
+# A fetched key larger than this is refused.
+max_key_bytes = 1048576
 
 # Bounds on what one message may cost us.
 [limits]
@@ -146,6 +164,14 @@ command_timeout_seconds = 300
 data_timeout_seconds = 180
 # Threads for crypto, MIME and database work; 0 means one per CPU core.
 workers = 0
+
+# The key server for local users' public keys, when [keys] serve_http is on: the MDPGP URL
+# /WorldClient.dll?View=MDPGP&k=<key ID>, HKP /pks/lookup and the Web Key Directory.
+[keyserver]
+address = "127.0.0.1:9026"
+# The base URL others reach it under, used in the uri= of PKA1 records that
+# `sealpost dns records` prints. Empty: http:// and the address above.
+public_url = ""
 
 # The daemon's HTTP listener: /metrics (Prometheus) and /healthz. Empty means none.
 [http]

@@ -78,6 +78,14 @@ TEST(ConfigDefaults, DefaultTextParsesToTheManualDefaults) {
     EXPECT_EQ(c.smtp.data_timeout_seconds, 180);
     EXPECT_EQ(c.smtp.workers, 0);
     EXPECT_EQ(c.http.address, "127.0.0.1:9025");
+    EXPECT_EQ(c.keyserver.address, "127.0.0.1:9026");
+    EXPECT_EQ(c.keyserver.public_url, "");
+    EXPECT_EQ(c.discovery.resolver, "");
+    EXPECT_EQ(c.discovery.https_port, 443);
+    EXPECT_EQ(c.discovery.lookup_timeout_ms, 3000);
+    EXPECT_EQ(c.discovery.max_wait_ms, 5000);
+    EXPECT_EQ(c.discovery.negative_cache_minutes, 60);
+    EXPECT_EQ(c.discovery.max_key_bytes, std::size_t{1} << 20);
 
     ASSERT_EQ(c.listeners.size(), 2u);
     EXPECT_EQ(c.listeners[0].address, "127.0.0.1:10025");
@@ -139,6 +147,21 @@ TEST(ConfigParse, NextHopTakesEachKindOfUri) {
     EXPECT_NE(error_of("[relay]\nnext_hop = \"ftp://x:1\"\n").find("relay.next_hop: must be"),
               std::string::npos);
     EXPECT_NE(error_of("[relay]\nnext_hop = \"smtp://x\"\n").find("relay.next_hop: must be"),
+              std::string::npos);
+}
+
+TEST(ConfigParse, DiscoveryResolverAndKeyserverUrl) {
+    auto c = parse(
+        "[discovery]\nresolver = \"127.0.0.1:5353\"\n"
+        "[keyserver]\npublic_url = \"https://keys.example.org\"\n",
+        "d.toml");
+    EXPECT_EQ(c.discovery.resolver, "127.0.0.1:5353");
+    EXPECT_EQ(c.keyserver.public_url, "https://keys.example.org");
+    EXPECT_EQ(parse("[discovery]\nresolver = \"192.0.2.53\"\n", "d.toml").discovery.resolver,
+              "192.0.2.53");
+    EXPECT_NE(error_of("[discovery]\nresolver = \"dns server\"\n").find("discovery.resolver"),
+              std::string::npos);
+    EXPECT_NE(error_of("[keyserver]\npublic_url = \"ftp://x\"\n").find("keyserver.public_url"),
               std::string::npos);
 }
 
