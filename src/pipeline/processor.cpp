@@ -96,6 +96,9 @@ Result Processor::process(const Envelope& envelope, std::string_view raw, Mode m
     }
     // Nobody outside may write a result header that we would seem to vouch for.
     work.message->remove_headers_with_prefix(owned_header_prefix);
+    if (mode == Mode::Apply) {
+        discover_keys(envelope, queue_id);
+    }
 
     policy::MessageInput input{envelope, headers_of(*work.message), config_, rules_,
                                make_lookups(directory_, keys_.store(), keys_.now())};
@@ -106,6 +109,33 @@ Result Processor::process(const Envelope& envelope, std::string_view raw, Mode m
     }
     produce(work);
     return std::move(work.result);
+}
+
+// Mail from a local user to remote recipients we have no key for: look for their keys first,
+// all within one bound, so the decision below sees whatever was found in time.
+void Processor::discover_keys(const Envelope& envelope, std::string_view queue_id) {
+    if (finder_ == nullptr || envelope.role != config::ListenerRole::Submission ||
+        !envelope.authenticated) {
+        return;
+    }
+    auto deadline = KeyFinder::Deadline::clock::now() +
+                    std::chrono::milliseconds(config_.discovery.max_wait_ms);
+    auto now = keys_.now();
+    for (const auto& recipient : envelope.recipients) {
+        auto at = recipient.rfind('@');
+        if (at == std::string::npos || directory_.is_local(recipient.substr(at + 1)) ||
+            encryption_key(keys_.store(), recipient, now)) {
+            continue;
+        }
+        if (KeyFinder::Deadline::clock::now() >= deadline) {
+            log::warn("pipeline", "discovery-skipped",
+                      {{"queue_id", queue_id},
+                       {"recipient", recipient},
+                       {"why", "the time for lookups of this message ran out"}});
+            continue;
+        }
+        finder_->find(recipient, deadline);
+    }
 }
 
 Result Processor::pass_through(const Envelope& envelope, std::string_view raw, std::string why) {

@@ -16,6 +16,7 @@
 #include "keystore/key_manager.hpp"
 #include "keystore/keyring_cache.hpp"
 #include "mime/message.hpp"
+#include "pipeline/key_finder.hpp"
 #include "policy/decision.hpp"
 #include "policy/rules.hpp"
 
@@ -69,6 +70,10 @@ public:
     Result process(const Envelope& envelope, std::string_view raw, Mode mode = Mode::Apply,
                    std::string_view queue_id = {});
 
+    // Key discovery for remote recipients without a key of mail that local users send
+    // (Mode::Apply only); null, the default, means none. `finder` must outlive the Processor.
+    void set_key_finder(KeyFinder* finder) { finder_ = finder; }
+
 private:
     struct Work;
 
@@ -84,6 +89,7 @@ private:
     void add_replies(Work& work);
     void import_keys(Work& work);
     void create_keys(Work& work);
+    void discover_keys(const Envelope& envelope, std::string_view queue_id);
 
     openpgp::Keyring& keyring_for(const std::vector<keystore::KeyRecord>& keys, bool secret);
     openpgp::Keyring& decryption_keyring(const keystore::KeyRecord& key);
@@ -92,6 +98,7 @@ private:
     directory::Directory& directory_;
     const config::Config& config_;
     const policy::Rules& rules_;
+    KeyFinder* finder_ = nullptr;
     keystore::KeyringCache cache_;
     // One keyring per secret key for decryption, so a message is opened only with the keys
     // of the recipient it is delivered to (a keyring with everyone's keys would let anyone

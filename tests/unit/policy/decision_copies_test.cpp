@@ -329,7 +329,11 @@ TEST(DecisionSwitches, SwitchesOutsideTheDecisionChangeNothing) {
     world.config.keys.serve_http = true;
     world.config.keys.rkey = false;
     world.config.keys.key_algorithm = config::KeyAlgorithm::Rsa;
-    world.config.discovery = {false, 48, false, false, true};
+    world.config.discovery.pka = false;
+    world.config.discovery.pka_cache_hours = 48;
+    world.config.discovery.wkd = false;
+    world.config.discovery.dane = false;
+    world.config.discovery.autocrypt = true;
     world.config.limits.max_mime_depth = 3;
     EXPECT_EQ(copies_of(testing::decide(world)), before);
 }
