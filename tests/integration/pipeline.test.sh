@@ -106,6 +106,41 @@ grep -q '^X-Sealpost-Decrypted: no; reason=no-integrity-protection' "$T/out4/1.e
     fail "no reason header: $(grep X-Sealpost "$T/out4/1.eml")"
 pass "ciphertext without MDC is not decrypted and says why"
 
+# Inline PGP: a body that is gpg's armored signed-and-encrypted block, as older clients send.
+gq --armor --sign --encrypt -u carol@peer.test -r bob@example.org -o "$T/inline.asc" \
+    <<<"Inline for Bob, code 5150."
+{
+    printf 'From: <carol@peer.test>\r\nTo: <bob@example.org>\r\nSubject: inline\r\n'
+    printf 'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n'
+    sed 's/$/\r/' "$T/inline.asc"
+} >"$T/inline.eml"
+sp process --sender carol@peer.test --recipient bob@example.org --out-dir "$T/out6" \
+    <"$T/inline.eml"
+grep -q 'code 5150' "$T/out6/1.eml" || fail "inline PGP not decrypted"
+grep -q 'BEGIN PGP MESSAGE' "$T/out6/1.eml" && fail "inline ciphertext left in the body"
+grep -q '^X-Sealpost-Decrypted: yes' "$T/out6/1.eml" || fail "inline: no decrypted header"
+grep -q '^X-Sealpost-Signature: good' "$T/out6/1.eml" || fail "inline: no good signature"
+pass "gpg's inline PGP message decrypts and verifies"
+
+# Cleartext signature (gpg --clearsign): verified, the text left readable; a changed text is bad.
+printf 'Meet at the north gate.\n' | gq --clearsign -u carol@peer.test >"$T/clear.asc"
+clear_mail() {
+    printf 'From: <carol@peer.test>\r\nTo: <bob@example.org>\r\nSubject: clear\r\n'
+    printf 'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n'
+    sed 's/$/\r/' "$1"
+}
+clear_mail "$T/clear.asc" |
+    sp process --sender carol@peer.test --recipient bob@example.org --out-dir "$T/out7"
+grep -q 'Meet at the north gate.' "$T/out7/1.eml" || fail "cleartext-signed text lost"
+grep -q '^X-Sealpost-Signature: good' "$T/out7/1.eml" ||
+    fail "cleartext signature not verified: $(grep X-Sealpost "$T/out7/1.eml")"
+sed 's/north/south/' "$T/clear.asc" >"$T/clear-changed.asc"
+clear_mail "$T/clear-changed.asc" |
+    sp process --sender carol@peer.test --recipient bob@example.org --out-dir "$T/out8"
+grep -q '^X-Sealpost-Signature: bad' "$T/out8/1.eml" ||
+    fail "changed cleartext not reported bad: $(grep X-Sealpost "$T/out8/1.eml")"
+pass "gpg's cleartext-signed message verifies; a changed text is reported bad"
+
 # --explain prints the decision and writes nothing.
 mail alice@example.org carol@peer.test hi | sp process --sender alice@example.org \
     --recipient carol@peer.test --role submission --authenticated --explain >"$T/explain"
