@@ -157,6 +157,18 @@ void write_config(const std::string& root, unsigned short submission, unsigned s
         << "[[listener]]\naddress = \"127.0.0.1:" << inbound << "\"\nrole = \"inbound\"\n";
 }
 
+void warm_up(const Scenario& s, unsigned short port) {
+    bench::LoadSpec spec;
+    spec.port = port;
+    spec.clients = 4;
+    spec.messages = 40;
+    spec.sender = s.submission ? "alice@sealpost.test" : "carol@remote.test";
+    spec.recipient = s.recipient;
+    spec.subject = s.subject;
+    spec.id_prefix = "warm-up";
+    bench::run_load(spec);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -198,6 +210,8 @@ int main(int argc, char** argv) {
     keystore::DataDir dir{data};
     for (const auto& s : scenarios) {
         double inproc = in_process_rate(dir, s, 2, in_process_seconds);
+        // Unmeasured warm-up: each worker loads the keys of this scenario with its first message.
+        warm_up(s, s.submission ? submission : inbound);
         for (std::size_t clients : {1, 16, 128}) {
             bench::LoadSpec spec;
             spec.port = s.submission ? submission : inbound;
