@@ -61,12 +61,24 @@ start_sealpost() {
     for port in "$@"; do wait_port "$port"; done
 }
 
+# stop_sealpost: SIGTERM, then waits; returns the daemon's exit status (0 after a clean drain;
+# a sanitizer build exits non-zero on a leak or error it reports on the way out).
 stop_sealpost() {
+    local status=0
     if [ -n "${sealpost_pid:-}" ]; then
         kill -TERM "$sealpost_pid" 2>/dev/null || true
-        wait "$sealpost_pid" 2>/dev/null || true
+        wait "$sealpost_pid" 2>/dev/null || status=$?
         sealpost_pid=
     fi
+    return "$status"
+}
+
+# stop_sealpost_cleanly: as stop_sealpost, and the test fails unless the daemon exited 0.
+stop_sealpost_cleanly() {
+    local status=0
+    stop_sealpost || status=$?
+    [ "$status" -eq 0 ] || fail "sealpost serve exited with status $status after SIGTERM"
+    pass "sealpost serve drained and exited 0 on SIGTERM"
 }
 
 # start_postfix FRONT SUBMIT REINJECT FILTER_IN FILTER_OUT: a private Postfix in $T/pf whose
@@ -198,7 +210,7 @@ mta_cleanup() {
             tail -n 25 "$log" >&2
         done
     fi
-    stop_sealpost
+    stop_sealpost || true
     stop_postfix
     cleanup
 }

@@ -97,4 +97,5 @@ grep -q 'status=sent (250 2.0.0' "$T/pf/log/maillog" ||
 metrics=$(exec 3<>"/dev/tcp/127.0.0.1/$HTTP" && printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 && cat <&3)
 grep -q 'sealpost_messages_total' <<<"$metrics" || fail "/metrics has no message counter"
 pass "Postfix logged 250 from Sealpost; /metrics counts the messages"
+stop_sealpost_cleanly
 echo "postfix: $checks checks passed"

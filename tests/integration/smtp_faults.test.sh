@@ -85,7 +85,7 @@ sleep 1
 pass "the retry after the kill delivered exactly once"
 
 # 3. 200 concurrent clients, 5,000 messages, straight to Sealpost with its Maildir next hop.
-stop_sealpost
+stop_sealpost_cleanly
 write_config "maildir:$T/mail"
 start_sealpost "$FILTER_IN" "$FILTER_OUT"
 # Warm up first: each worker opens its databases with its first message, which is no leak.
@@ -110,4 +110,5 @@ fds_after=$(ls "/proc/$sealpost_pid/fd" | wc -l)
 [ "$fds_after" -le $((fds_before + 4)) ] ||
     fail "descriptors: $fds_before before the load, $fds_after after"
 pass "no descriptor leak: $fds_before open before, $fds_after after"
+stop_sealpost_cleanly
 echo "smtp_faults: $checks checks passed"

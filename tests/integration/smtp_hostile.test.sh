@@ -136,4 +136,5 @@ grep -q '^421 4.4.2' <<<"$replies" || fail "slow loris: $replies"
 pass "slow loris: closed with 421 4.4.2 after $((SECONDS - started)) s; others served meanwhile"
 
 kill -0 "$sealpost_pid" || fail "sealpost died"
+stop_sealpost_cleanly
 echo "smtp_hostile: $checks checks passed"
