@@ -93,6 +93,21 @@ double peak_rss_mib_of(pid_t pid) {
     return 0;
 }
 
+// CPU seconds (user + system) the process `pid` has used so far.
+double cpu_seconds_of(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    std::istringstream fields(text.substr(text.rfind(')') + 2));
+    std::string field;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+        if (i == 14 || i == 15) {  // utime, stime
+            ticks += std::stod(field);
+        }
+    }
+    return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
 std::string message_for(const Scenario& s, std::size_t body_bytes) {
     std::string text = "From: <alice@sealpost.test>\r\nTo: <" + s.recipient +
                        ">\r\nSubject: " + s.subject +
@@ -114,8 +129,7 @@ double in_process_rate(const keystore::DataDir& dir, const Scenario& s, int thre
     pipeline::Envelope envelope;
     envelope.sender = s.submission ? "alice@sealpost.test" : "carol@remote.test";
     envelope.recipients = {s.recipient};
-    envelope.role = s.submission ? config::ListenerRole::Submission
-                                 : config::ListenerRole::Inbound;
+    envelope.role = s.submission ? config::ListenerRole::Submission : config::ListenerRole::Inbound;
     envelope.authenticated = s.submission;
     std::atomic<std::size_t> done{0};
     std::atomic<bool> go{false};
@@ -152,8 +166,7 @@ void write_config(const std::string& root, unsigned short submission, unsigned s
         << "[smtp]\nmax_connections_per_client = 1000\n"
         << "[http]\naddress = \"\"\n"
         << "[log]\nlevel = \"warn\"\n"
-        << "[[listener]]\naddress = \"127.0.0.1:" << submission
-        << "\"\nrole = \"submission\"\n"
+        << "[[listener]]\naddress = \"127.0.0.1:" << submission << "\"\nrole = \"submission\"\n"
         << "[[listener]]\naddress = \"127.0.0.1:" << inbound << "\"\nrole = \"inbound\"\n";
 }
 
@@ -173,7 +186,7 @@ void warm_up(const Scenario& s, unsigned short port) {
 
 int main(int argc, char** argv) {
     bool quick = argc > 1 && std::string(argv[1]) == "--quick";
-    std::size_t messages_per_client_count = quick ? 400 : 2000;
+    std::size_t messages_per_client_count = quick ? 400 : 8000;
     double in_process_seconds = quick ? 1.5 : 4.0;
     log::set_level(log::Level::Warn);
 
@@ -190,9 +203,9 @@ int main(int argc, char** argv) {
     unsigned short submission = free_port(), inbound = free_port(), sink = free_port();
     write_config(data, submission, inbound, sink);
 
-    pid_t sink_pid = spawn({"/usr/sbin/smtp-sink", "-u", "nobody", "-c",
-                            "127.0.0.1:" + std::to_string(sink), "1024"},
-                           root + "/sink.log");
+    pid_t sink_pid = spawn(
+        {"/usr/sbin/smtp-sink", "-u", "nobody", "-c", "127.0.0.1:" + std::to_string(sink), "1024"},
+        root + "/sink.log");
     wait_for_port(sink);
     pid_t daemon = spawn({sealpost, "--data-dir", data, "serve"}, root + "/sealpost.log");
     wait_for_port(submission);
@@ -205,8 +218,12 @@ int main(int argc, char** argv) {
     };
     std::printf("SMTP gateway, 4 KiB messages over loopback, next hop smtp-sink (%s run)\n",
                 quick ? "quick" : "full");
-    std::printf("%-13s %7s %9s %8s %8s %8s | %12s %6s\n", "scenario", "clients", "msgs",
-                "msg/s", "p50 ms", "p99 ms", "in-process/s", "ratio");
+    std::printf(
+        "CPU columns: the daemon's CPU time per message end to end, and the pipeline's\n"
+        "per message in process (2 threads); the load generator and smtp-sink share\n"
+        "the same cores.\n");
+    std::printf("%-13s %7s %9s %8s %8s %8s | %12s %6s | %7s %7s\n", "scenario", "clients", "msgs",
+                "msg/s", "p50 ms", "p99 ms", "in-process/s", "ratio", "cpu us", "in-proc");
     keystore::DataDir dir{data};
     for (const auto& s : scenarios) {
         double inproc = in_process_rate(dir, s, 2, in_process_seconds);
@@ -221,13 +238,16 @@ int main(int argc, char** argv) {
             spec.recipient = s.recipient;
             spec.subject = s.subject;
             spec.id_prefix = std::string("bench-") + std::to_string(clients);
+            double cpu_before = cpu_seconds_of(daemon);
             auto result = bench::run_load(spec);
+            double daemon_us = 1e6 * (cpu_seconds_of(daemon) - cpu_before) /
+                               static_cast<double>(std::max<std::size_t>(result.accepted, 1));
             double rate = static_cast<double>(result.accepted) / result.seconds;
             double p50 = bench::quantile(result.latencies, 0.5) * 1000;
             double p99 = bench::quantile(result.latencies, 0.99) * 1000;
-            std::printf("%-13s %7zu %4zu/%-4zu %8.0f %8.2f %8.2f | %12.0f %5.0f%%\n", s.name,
-                        clients, result.accepted, spec.messages, rate, p50, p99, inproc,
-                        100.0 * rate / inproc);
+            std::printf("%-13s %7zu %4zu/%-4zu %8.0f %8.2f %8.2f | %12.0f %5.0f%% | %7.0f %7.0f\n",
+                        s.name, clients, result.accepted, spec.messages, rate, p50, p99, inproc,
+                        100.0 * rate / inproc, daemon_us, 2e6 / inproc);
         }
     }
     std::printf("daemon peak memory (VmHWM): %.1f MiB\n", peak_rss_mib_of(daemon));
