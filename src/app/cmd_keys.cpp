@@ -236,6 +236,7 @@ void add_keys_commands(CLI::App& app, Context& context) {
     add_state_commands(*keys, context);
     add_domain_key_commands(*keys, context);
     add_transport_commands(*keys, context);
+    add_discovery_commands(*keys, context);
 }
 
 }  // namespace sealpost::app

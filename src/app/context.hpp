@@ -39,6 +39,7 @@ void add_init_command(CLI::App& app, Context& context);
 void add_keys_commands(CLI::App& app, Context& context);
 void add_domain_key_commands(CLI::App& keys, Context& context);
 void add_transport_commands(CLI::App& keys, Context& context);
+void add_discovery_commands(CLI::App& keys, Context& context);
 void add_crypto_commands(CLI::App& app, Context& context);
 void add_maintenance_commands(CLI::App& app, Context& context);
 void add_rules_commands(CLI::App& app, Context& context);

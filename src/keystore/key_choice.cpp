@@ -11,6 +11,10 @@ std::optional<std::string> unusable(const KeyRecord& key, std::int64_t now) {
         return "revoked";
     if (key.expired_at(now))
         return "expired";
+    // A key fetched by discovery whose cache ended is not used even before the next sweep
+    // removes it, so a changed record is followed.
+    if (key.cache_until != 0 && key.cache_until <= now)
+        return "cache ended";
     return std::nullopt;
 }
 
