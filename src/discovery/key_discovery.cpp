@@ -203,13 +203,19 @@ Outcome KeyDiscovery::find(std::string_view address, dns::Deadline deadline) {
     Outcome outcome;
     try {
         outcome.address = openpgp::normalise_address(address);
+    } catch (const Error& e) {
+        outcome.result = Outcome::Result::Invalid;
+        log::warn("discovery", "lookup-skipped", {{"address", address}, {"reason", e.what()}});
+        return outcome;
+    }
+    try {
         sweep_expired();
         if (still_cached(outcome.address, outcome))
             return outcome;
     } catch (const std::exception& e) {
-        outcome.result = Outcome::Result::Invalid;
-        log::warn("discovery", "lookup-skipped", {{"address", address}, {"reason", e.what()}});
-        return outcome;
+        // A busy store is no reason to skip the lookup; the import below retries it.
+        log::warn("discovery", "cache-check-failed",
+                  {{"address", outcome.address}, {"reason", e.what()}});
     }
     if (services_.misses->holds(outcome.address, services_.clock())) {
         outcome.result = Outcome::Result::NegativeCached;

@@ -175,6 +175,15 @@ refused slow@sealpost.test pka "(timed out|Timeout was reached|too slow)"
 refused erin@plain.test dane "not DNSSEC-signed \(insecure\)"
 refused frank@broken.test dane "DNSSEC bogus"
 
+# A name outside the test zones goes to NSD too, which refuses it: never the root servers.
+start=$(date +%s%N)
+discover nobody@example.com
+elapsed=$((($(date +%s%N) - start) / 1000000))
+((rc != 0)) || fail "nobody@example.com: found a key"
+grep -q "lookup-failed source=pka address=nobody@example.com reason=\"DNS the server answered rcode" "$T/log" ||
+    fail "nobody@example.com: wanted a DNS failure from our server: $(cat "$T/log")"
+pass "a name outside the zones is answered by NSD alone (SERVFAIL/REFUSED) in $elapsed ms"
+
 n=$(sp keys fetched --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 ((n == 3)) || fail "wanted 3 fetched keys (bob, carol, dave), got $n"
 pass "keys fetched lists exactly the 3 good keys"
