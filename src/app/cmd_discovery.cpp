@@ -24,6 +24,7 @@ std::string utc_time(std::int64_t epoch_seconds) {
 
 void print_fetched(keystore::Store& store, bool json) {
     auto out = nlohmann::json::array();
+    auto now = discovery::system_clock_now();
     std::size_t count = 0;
     for (const auto& key : store.list({})) {
         if (!discovery::is_fetched(key))
@@ -36,11 +37,13 @@ void print_fetched(keystore::Store& store, bool json) {
             out.push_back({{"fingerprint", key.fingerprint},
                            {"addresses", key.addresses},
                            {"source", keystore::to_string(key.origin)},
-                           {"cache_until", utc_time(key.cache_until)}});
+                           {"cache_until", utc_time(key.cache_until)},
+                           {"ended", key.cache_until <= now}});
         } else {
             std::cout << key.fingerprint << "  " << addresses << "  "
-                      << keystore::to_string(key.origin) << "  until " << utc_time(key.cache_until)
-                      << '\n';
+                      << keystore::to_string(key.origin)
+                      << (key.cache_until <= now ? "  ended " : "  until ")
+                      << utc_time(key.cache_until) << '\n';
         }
     }
     if (json)

@@ -33,9 +33,12 @@ erin=$(make_key "Erin <erin@plain.test>" erin)
 frank=$(make_key "Frank <frank@broken.test>" frank)
 mallory=$(make_key "Mallory <mallory@evil.test>" mallory)
 other=$(make_key "Other <other@elsewhere.test>" other)
-wkd_hash() { printf %s "$1" | sha1sum | cut -c1-40 | xxd -r -p | python3 -c '
-import sys; a="ybndrfg8ejkmcpqxot1uwisza345h769"; b=sys.stdin.buffer.read()
-n=int.from_bytes(b,"big"); print("".join(a[(n >> (5*i)) & 31] for i in reversed(range(len(b)*8//5))))'; }
+wkd_hash() {  # z-base-32 of SHA-1 of the local part, computed apart from Sealpost's own code
+    python3 -c 'import hashlib, sys
+a = "ybndrfg8ejkmcpqxot1uwisza345h769"
+n = int.from_bytes(hashlib.sha1(sys.argv[1].encode()).digest(), "big")
+print("".join(a[(n >> (5 * i)) & 31] for i in reversed(range(32))))' "$1"
+}
 mkdir -p "$T/www/.well-known/openpgpkey/sealpost.test/hu"
 cp "$T/www/keys/carol.pgp" "$T/www/.well-known/openpgpkey/sealpost.test/hu/$(wkd_hash carol)"
 pass "made 7 keys with gpg; carol's at WKD hash $(wkd_hash carol)"
