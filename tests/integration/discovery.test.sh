@@ -16,7 +16,8 @@ done
 D="$T/data"
 G() { gpg_batch --trust-model always "$@" 2>>"$T/gpg.log" || { cat "$T/gpg.log" >&2; return 1; }; }
 fpr_of() { gpg --with-colons --fingerprint "$1" 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}'; }
-make_key() {  # make_key USER_ID NAME: a key pair in gpg, its binary public key in $T/www/keys/NAME.pgp
+# make_key USER_ID NAME: a key pair in gpg; its binary public key in $T/www/keys/NAME.pgp
+make_key() {
     G --passphrase '' --quick-gen-key "$1" ed25519 sign,cert never
     local fpr
     fpr=$(fpr_of "$1")
@@ -59,7 +60,8 @@ pka() { echo "$1._pka IN TXT \"v=pka1;fpr=$2;uri=$3\""; }
 dane_name() { printf %s "$1" | sha256sum | cut -c1-56; }
 dane() { echo "$(dane_name "$1")._openpgpkey IN OPENPGPKEY $(base64 -w0 "$T/www/keys/$1.pgp")"; }
 zone_head() {
-    printf '$ORIGIN %s.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 127.0.0.1\n' "$1"
+    printf '$ORIGIN %s.\n$TTL 300\n' "$1"
+    printf '@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 127.0.0.1\n'
 }
 {
     zone_head sealpost.test
@@ -92,10 +94,23 @@ zone_head() {
     cp zones/plain.test.zone zones/plain.test.zone.signed
 )
 {
-    printf 'server:\n  ip-address: 127.0.0.1@%s\n  do-ip6: no\n  username: ""\n  chroot: ""\n' "$PORT_DNS"
-    printf '  zonesdir: "%s"\n  database: ""\n  zonelistfile: "%s/zone.list"\n' "$T/dns/zones" "$T/dns"
-    printf '  xfrdfile: "%s/xfrd.state"\n  xfrdir: "%s"\n  pidfile: "%s/nsd.pid"\n' "$T/dns" "$T/dns" "$T/dns"
-    printf '  logfile: "%s/nsd.log"\n  server-count: 1\nremote-control:\n  control-enable: no\n' "$T/dns"
+    cat <<NSD
+server:
+  ip-address: 127.0.0.1@$PORT_DNS
+  do-ip6: no
+  username: ""
+  chroot: ""
+  zonesdir: "$T/dns/zones"
+  database: ""
+  zonelistfile: "$T/dns/zone.list"
+  xfrdfile: "$T/dns/xfrd.state"
+  xfrdir: "$T/dns"
+  pidfile: "$T/dns/nsd.pid"
+  logfile: "$T/dns/nsd.log"
+  server-count: 1
+remote-control:
+  control-enable: no
+NSD
     for zone in sealpost.test plain.test broken.test; do
         printf 'zone:\n  name: "%s"\n  zonefile: "%s.zone.signed"\n' "$zone" "$zone"
     done
@@ -106,7 +121,8 @@ nsd_pid=$!
 trap 'kill $nsd_pid $server_pid 2>/dev/null || true; cleanup' EXIT
 wait_port "$PORT_HTTP"
 wait_port "$PORT_HTTPS"
-wait_for "NSD answers on port $PORT_DNS" 10 dig +time=1 +tries=1 @127.0.0.1 -p "$PORT_DNS" ns1.sealpost.test A +short
+wait_for "NSD answers on port $PORT_DNS" 10 \
+    dig +time=1 +tries=1 @127.0.0.1 -p "$PORT_DNS" ns1.sealpost.test A +short
 # What libunbound takes only from a file: unbound refuses .test names unless told otherwise.
 printf 'server:\n  local-zone: "test." nodefault\n' >"$T/unbound.conf"
 pass "NSD on 127.0.0.1:$PORT_DNS, key server on :$PORT_HTTP (http) and :$PORT_HTTPS (https)"
@@ -134,8 +150,10 @@ found() {  # found ADDR FPR SOURCE
     discover "$1"
     ((rc == 0)) || fail "$1: exit $rc; $(cat "$T/out" "$T/log")"
     grep -q "^found  $2\$" "$T/out" || fail "$1: wanted found $2; got $(cat "$T/out")"
-    grep -q "key-found.*source=$3.*address=$1.*fpr=$2" "$T/log" || fail "$1: no key-found line: $(cat "$T/log")"
-    sp keys fetched | grep -q "^$2  $1  $3  until " || fail "$1: not listed by keys fetched: $(sp keys fetched)"
+    grep -q "key-found.*source=$3.*address=$1.*fpr=$2" "$T/log" ||
+        fail "$1: no key-found line: $(cat "$T/log")"
+    sp keys fetched | grep -q "^$2  $1  $3  until " ||
+        fail "$1: not listed by keys fetched: $(sp keys fetched)"
     pass "$1: $3 key $2 imported and listed by keys fetched"
 }
 refused() {  # refused ADDR SOURCE REASON-PATTERN: nothing imported, a warning names the reason
@@ -149,16 +167,20 @@ refused() {  # refused ADDR SOURCE REASON-PATTERN: nothing imported, a warning n
         fail "$1: no warning matching '$3': $(cat "$T/log")"
     [[ $(sp keys list | tail -n 1) == "$before" ]] || fail "$1: a key was imported"
     last_ms=$elapsed
-    pass "$1 refused in $elapsed ms: $(grep -Eo "(key-refused|lookup-failed) .*source=$2 .*" "$T/log" | head -c 200)"
+    pass "$1 refused in $elapsed ms: $(grep -Eo "(key-refused|lookup-failed) .*source=$2 .*" \
+        "$T/log" | head -c 200)"
 }
 
 found bob@sealpost.test "$bob" pka
-until=$(sp keys fetched --json | python3 -c 'import json,sys; print([k["cache_until"] for k in json.load(sys.stdin) if k["source"]=="pka"][0])')
+until=$(sp keys fetched --json | python3 -c 'import json, sys
+print([k["cache_until"] for k in json.load(sys.stdin) if k["source"] == "pka"][0])')
 secs=$(($(date -d "$until" +%s) - $(date +%s)))
-((secs > 7000 && secs <= 7200)) || fail "bob's cache should end after the TTL of 7200 s (longer than 1 h), ends in $secs s"
+((secs > 7000 && secs <= 7200)) ||
+    fail "bob's cache should end after the TTL of 7200 s (longer than 1 h), ends in $secs s"
 pass "bob's cache ends in $secs s: the record's TTL (7200 s), longer than pka_cache_hours = 1"
 discover bob@sealpost.test
-grep -q "^cached  $bob" "$T/out" || fail "second lookup should be served from the cache: $(cat "$T/out")"
+grep -q "^cached  $bob" "$T/out" ||
+    fail "second lookup should be served from the cache: $(cat "$T/out")"
 pass "a second lookup of bob asks nobody: $(cat "$T/out")"
 found carol@sealpost.test "$carol" wkd
 found dave@sealpost.test "$dave" dane
@@ -172,7 +194,8 @@ refused malformed@sealpost.test pka "malformed PKA1 record.*fpr is not 40 or 64 
 refused big@sealpost.test pka "over the limit of 65536 bytes"
 ((last_ms < 5000)) || fail "the 500 MB response took $last_ms ms to cut off"
 wait_for "the server notes the aborted /big" 10 test -s "$T/big.log"
-pass "the 500 MB response was cut off after $last_ms ms; the server got $(tail -n 1 "$T/big.log") bytes out"
+pass "the 500 MB response was cut off after $last_ms ms;" \
+    "the server got $(tail -n 1 "$T/big.log") bytes out"
 refused slow@sealpost.test pka "(timed out|Timeout was reached|too slow)"
 ((last_ms < 6000)) || fail "the slow server held us $last_ms ms"
 refused erin@plain.test dane "not DNSSEC-signed \(insecure\)"
@@ -183,7 +206,8 @@ start=$(date +%s%N)
 discover nobody@example.com
 elapsed=$((($(date +%s%N) - start) / 1000000))
 ((rc != 0)) || fail "nobody@example.com: found a key"
-grep -q "lookup-failed source=pka address=nobody@example.com reason=\"DNS the server answered rcode" "$T/log" ||
+grep -q 'lookup-failed source=pka address=nobody@example.com reason="DNS the server answered' \
+    "$T/log" ||
     fail "nobody@example.com: wanted a DNS failure from our server: $(cat "$T/log")"
 pass "a name outside the zones is answered by NSD alone (SERVFAIL/REFUSED) in $elapsed ms"
 

@@ -15,7 +15,8 @@ import sys
 import threading
 import time
 
-WWW, HTTP_PORT, HTTPS_PORT, CERT, KEY = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+WWW, CERT, KEY = sys.argv[1], sys.argv[4], sys.argv[5]
+HTTP_PORT, HTTPS_PORT = int(sys.argv[2]), int(sys.argv[3])
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -45,7 +46,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def redirect_host(self):
-        self.reply(302, b"", [("Location", "http://elsewhere.sealpost.test:%d/keys/bob.pgp" % HTTP_PORT)])
+        where = "http://elsewhere.sealpost.test:%d/keys/bob.pgp" % HTTP_PORT
+        self.reply(302, b"", [("Location", where)])
 
     def redirect_file(self):
         self.reply(302, b"", [("Location", "file:///etc/passwd")])
