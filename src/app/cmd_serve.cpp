@@ -15,6 +15,8 @@ void add_serve_command(CLI::App& app, Context& context) {
     cmd->add_option("--next-hop", options->next_hop,
                     "smtp://HOST:PORT, lmtp://HOST:PORT, lmtp:unix:/PATH or maildir:/PATH");
     cmd->add_option("--http", options->http, "ADDR:PORT for /metrics, or none");
+    cmd->add_option("--keyserver", options->keyserver,
+                    "ADDR:PORT for the key server (turns [keys] serve_http on), or none");
     cmd->callback([&app, &context, options] {
         options->data_dir = context.data_dir().root;
         options->log_level_from_config = app.get_option("--log-level")->count() == 0;

@@ -46,6 +46,7 @@ void add_rules_commands(CLI::App& app, Context& context);
 void add_directory_commands(CLI::App& app, Context& context);
 void add_process_command(CLI::App& app, Context& context);
 void add_serve_command(CLI::App& app, Context& context);
+void add_dns_commands(CLI::App& app, Context& context);
 
 // Reads a passphrase from a file (first line) for a command-line option; the passphrase is
 // never taken from the command line itself, where `ps` would show it.

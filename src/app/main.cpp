@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
     app::add_rules_commands(app, context);
     app::add_process_command(app, context);
     app::add_serve_command(app, context);
+    app::add_dns_commands(app, context);
 
     try {
         app.parse(argc, argv);

@@ -12,6 +12,7 @@
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "http/http_server.hpp"
+#include "http/keyserver/keyserver.hpp"
 #include "keystore/data_dir.hpp"
 #include "smtp/gateway/gateway.hpp"
 #include "smtp/gateway/self_signed.hpp"
@@ -42,6 +43,12 @@ Settings effective_settings(const ServeOptions& options) {
     }
     if (!options.http.empty()) {
         config.http.address = options.http == "none" ? "" : options.http;
+    }
+    if (!options.keyserver.empty()) {
+        config.keys.serve_http = options.keyserver != "none";
+        if (config.keys.serve_http) {
+            config.keyserver.address = options.keyserver;
+        }
     }
     if (config.relay.next_hop.empty()) {
         // LIMITATION: edge mode (the durable queue and MX delivery of DESIGN.md §1) is not
@@ -117,8 +124,8 @@ std::vector<ListenerSettings> listener_settings(const std::filesystem::path& roo
     for (const auto& listener : config.listeners) {
         ListenerSettings settings;
         settings.address = listener.address;
-        settings.role = listener.role == config::ListenerRole::Inbound ? Role::Inbound
-                                                                       : Role::Submission;
+        settings.role =
+            listener.role == config::ListenerRole::Inbound ? Role::Inbound : Role::Submission;
         settings.trust_xforward = listener.trust_xforward;
         settings.require_auth = listener.require_auth;
         settings.offer_auth = settings.role == Role::Submission;
@@ -142,6 +149,8 @@ struct Daemon {
     Gateway gateway;
     Server server;
     std::optional<http::HttpServer> http_server;
+    std::optional<keyserver::Keyserver> key_server;  // before its listener: outlives it
+    std::optional<http::HttpServer> key_listener;
     asio::signal_set signals{io, SIGTERM, SIGINT, SIGHUP};
     asio::steady_timer gauges_timer{io};
     bool stopping = false;
@@ -159,6 +168,7 @@ struct Daemon {
                  gateway) {}
 
     void start();
+    void start_key_server(const config::Config& config);
     void wait_for_signal();
     void reload();
     void shut_down();
@@ -183,12 +193,25 @@ void Daemon::start() {
         http_server->start();
         std::cout << "sealpost: metrics at http://" << config.http.address << "/metrics\n";
     }
+    if (config.keys.serve_http) {
+        start_key_server(config);
+    }
     std::cout << "sealpost: next hop " << next_hop->describe() << "; " << workers.threads()
               << " workers; SIGHUP reloads, SIGTERM stops" << std::endl;
     log::info("daemon", "started",
               {{"next_hop", next_hop->describe()}, {"workers", workers.threads()}});
     wait_for_signal();
     update_gauges();
+}
+
+void Daemon::start_key_server(const config::Config& config) {
+    key_server.emplace(data_dir.keystore(), keyserver::KeyserverOptions{});
+    key_listener.emplace(io, http::HttpServerOptions{.listen = config.keyserver.address});
+    key_server->add_routes(*key_listener);
+    key_listener->start();
+    log::info("daemon", "key_server_listening",
+              {{"address", config.keyserver.address}, {"port", key_listener->bound_port()}});
+    std::cout << "sealpost: key server at http://" << config.keyserver.address << "/pks/lookup\n";
 }
 
 void Daemon::wait_for_signal() {
@@ -231,6 +254,9 @@ void Daemon::shut_down() {
               {{"sessions", server.active_sessions()}, {"why", "stop signal"}});
     if (http_server) {
         http_server->stop();
+    }
+    if (key_listener) {
+        key_listener->stop();
     }
     server.shutdown([this] {
         asio::post(io, [this] {

@@ -18,6 +18,7 @@ struct ServeOptions {
     std::string role = "submission";  // the role of every --listen
     std::string next_hop;             // replaces [relay] next_hop
     std::string http;                 // replaces [http] address; "none" turns it off
+    std::string keyserver;  // replaces [keyserver] address and turns serve_http on; "none" off
     bool log_level_from_config = true;  // false when --log-level was given
 };
 
