@@ -326,6 +326,15 @@ std::string Keyring::export_secret(std::string_view fingerprint, bool armored) c
     return export_key(ffi_, fingerprint, flags, key);
 }
 
+std::string Keyring::export_minimal(std::string_view fingerprint,
+                                    const std::string& user_id) const {
+    auto key = find(fingerprint);
+    auto output = rnp::output_to_memory();
+    rnp::check(rnp_key_export_autocrypt(key.get(), nullptr, user_id.c_str(), output.get(), 0),
+               "export minimal key " + std::string(fingerprint), ErrorKind::Unusable);
+    return rnp::memory_contents(output.get());
+}
+
 void Keyring::reprotect(std::string_view fingerprint, const Secret& current, const Secret& next,
                         std::size_t iterations) {
     auto primary = find(fingerprint);

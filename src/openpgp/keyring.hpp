@@ -53,6 +53,10 @@ public:
 
     std::string export_public(std::string_view fingerprint, bool armored = false) const;
     std::string export_secret(std::string_view fingerprint, bool armored = false) const;
+    // The public key cut to the primary key, `user_id` and one encryption subkey, each with
+    // its self-signature (as WKD and DANE publish it). Throws Error(Unusable) when librnp
+    // cannot make one, e.g. the key has no such user ID or no encryption subkey.
+    std::string export_minimal(std::string_view fingerprint, const std::string& user_id) const;
 
     // Re-protects the secret key and its subkeys: unlocks with `current`, protects with
     // `next`. Throws Error(WrongPassphrase) if `current` does not unlock it. `iterations` 0

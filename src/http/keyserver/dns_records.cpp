@@ -43,10 +43,8 @@ std::vector<std::string> dns_records(KeySource& source, const std::string& base,
         }
         out.push_back(local + "._pka." + zone + ". IN TXT \"v=pka1;fpr=" + key.record.fingerprint +
                       ";uri=" + base + "/WorldClient.dll?View=MDPGP&k=" + key.record.key_id + "\"");
-        // LIMITATION: the whole public key (every user ID) goes into the record, not a minimal
-        // one with this address's user ID alone.
         out.push_back(openpgpkey_label(local) + "._openpgpkey." + zone + ". IN OPENPGPKEY " +
-                      base64(public_key_bytes(key, false)));
+                      base64(minimal_public_key(key, address)));
     }
     return out;
 }

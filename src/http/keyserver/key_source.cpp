@@ -4,7 +4,9 @@
 #include <chrono>
 #include <map>
 
+#include "common/error.hpp"
 #include "keystore/sqlite/sqlite_store.hpp"
+#include "openpgp/key_info.hpp"
 #include "openpgp/keyring.hpp"
 
 namespace sealpost::keyserver {
@@ -42,6 +44,21 @@ std::string public_key_bytes(const ServedKey& key, bool armored) {
     openpgp::Keyring keyring;
     keyring.import(key.public_packets, /*with_secret=*/false);
     return keyring.export_public(key.record.fingerprint, armored);
+}
+
+std::string minimal_public_key(const ServedKey& key, const std::string& address) {
+    openpgp::Keyring keyring;
+    keyring.import(key.public_packets, /*with_secret=*/false);
+    for (const auto& user_id : key.record.user_ids) {
+        if (openpgp::address_from_user_id(user_id) == address) {
+            try {
+                return keyring.export_minimal(key.record.fingerprint, user_id);
+            } catch (const Error&) {
+                break;  // the whole key below
+            }
+        }
+    }
+    return keyring.export_public(key.record.fingerprint, false);
 }
 
 // A keystore connection taken from the idle list (or opened) and given back when done.

@@ -31,6 +31,10 @@ bool in_local_domain(const std::string& address, const std::vector<std::string>&
 // The public key alone, binary or armored, exported through librnp from the public packets.
 std::string public_key_bytes(const ServedKey& key, bool armored);
 
+// The binary public key with only the user ID of `address` and one encryption subkey; the
+// whole public key when librnp cannot cut it so (no encryption subkey, say).
+std::string minimal_public_key(const ServedKey& key, const std::string& address);
+
 class KeySource {
 public:
     using Clock = std::function<std::int64_t()>;

@@ -190,22 +190,26 @@ http::Response Keyserver::hkp(const http::Request& request) {
 }
 
 std::vector<ServedKey> Keyserver::wkd_keys(const std::string& domain, const std::string& hash,
-                                           const std::optional<std::string>& local) {
+                                           const std::optional<std::string>& local,
+                                           std::string& address) {
     auto domains = source_.local_domains();
     bool domain_known = std::find(domains.begin(), domains.end(), domain) != domains.end();
     std::vector<std::string> searched = domain_known ? std::vector<std::string>{domain} : domains;
+    auto matches = [&](const std::string& candidate, const std::string& d) {
+        auto at = candidate.rfind('@');
+        auto local_part = candidate.substr(0, at);
+        return candidate.substr(at + 1) == d && wkd_hash(local_part) == hash &&
+               (!local || ascii_lower(*local) == local_part);
+    };
     std::vector<ServedKey> out;
     for (const auto& d : searched) {
         for (auto& key : source_.by_text("@" + d)) {
-            bool match = std::any_of(key.record.addresses.begin(), key.record.addresses.end(),
-                                     [&](const std::string& a) {
-                                         auto at = a.rfind('@');
-                                         return a.substr(at + 1) == d &&
-                                                wkd_hash(a.substr(0, at)) == hash &&
-                                                (!local || ascii_lower(*local) == a.substr(0, at));
-                                     });
-            if (match) {
-                out.push_back(std::move(key));
+            for (const auto& candidate : key.record.addresses) {
+                if (matches(candidate, d) && (address.empty() || address == candidate)) {
+                    address = candidate;
+                    out.push_back(std::move(key));
+                    break;
+                }
             }
         }
     }
@@ -236,13 +240,18 @@ http::Response Keyserver::wkd(const http::Request& request, std::string_view res
     if (rest.rfind("hu/", 0) != 0 || rest.size() != 35) {
         return not_found(request, "not a WKD path");
     }
-    auto keys = wkd_keys(domain, std::string(rest.substr(3)), query_parameter(request.query, "l"));
+    std::string address;
+    auto keys =
+        wkd_keys(domain, std::string(rest.substr(3)), query_parameter(request.query, "l"), address);
     if (keys.empty()) {
         return not_found(request, "no key to publish");
     }
-    // LIMITATION: the whole public key goes out, every user ID, not only the requested one.
-    log::info("keyserver", "served", {{"via", "wkd"}, {"fingerprint", keys[0].record.fingerprint}});
-    return key_answer(request, keys, "application/octet-stream", binary_keys(keys, false));
+    std::string body;
+    for (const auto& key : keys) {
+        body += minimal_public_key(key, address);
+    }
+    log::info("keyserver", "served", {{"via", "wkd"}, {"address", address}, {"keys", keys.size()}});
+    return key_answer(request, keys, "application/octet-stream", body);
 }
 
 }  // namespace sealpost::keyserver

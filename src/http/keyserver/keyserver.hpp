@@ -49,7 +49,8 @@ private:
     http::Response wkd(const http::Request& request, std::string_view rest);
     std::vector<ServedKey> hkp_search(const std::string& search);
     std::vector<ServedKey> wkd_keys(const std::string& domain, const std::string& hash,
-                                    const std::optional<std::string>& local);
+                                    const std::optional<std::string>& local,
+                                    std::string& address);  // set to the address found
 
     KeyserverOptions options_;
     KeySource source_;

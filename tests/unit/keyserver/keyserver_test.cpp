@@ -77,10 +77,25 @@ TEST_F(KeyserverTest, PublishesALocalEnabledValidKeyOnEveryRoute) {
     EXPECT_NE(answers[0].body.find("-----BEGIN PGP PUBLIC KEY BLOCK-----"), std::string::npos);
     EXPECT_NE(answers[3].body.find("pub:" + alice_.fingerprint), std::string::npos);
     EXPECT_EQ(answers[4].content_type, "application/octet-stream");
-    EXPECT_EQ(answers[4].body, store().get_key(alice_.fingerprint)->public_packets);
+    openpgp::Keyring ring;
+    ring.import(answers[4].body, false);
+    EXPECT_EQ(ring.info(alice_.fingerprint).fingerprint, alice_.fingerprint);
     for (const auto& answer : answers) {
         EXPECT_NE(answer.body.find_first_not_of(' '), std::string::npos);
     }
+}
+
+TEST_F(KeyserverTest, WkdAnswersCarryOnlyTheRequestedUserId) {
+    ForeignKey erin("Erin <erin@example.org>");
+    erin.add_user_id("Erin <erin@example.net>");
+    import_one(erin.public_packets());
+    auto answer = get("/.well-known/openpgpkey/example.org/hu/" + wkd_hash("erin"), "l=erin");
+    ASSERT_EQ(answer.status, 200);
+    openpgp::Keyring ring;
+    ring.import(answer.body, false);
+    EXPECT_EQ(ring.info(erin.fingerprint()).user_ids,
+              std::vector<std::string>{"Erin <erin@example.org>"});
+    EXPECT_TRUE(ring.info(erin.fingerprint()).can_encrypt);
 }
 
 TEST_F(KeyserverTest, NoAnswerCarriesSecretMaterial) {
