@@ -247,7 +247,9 @@ net::awaitable<bool> Connection::write(unsigned version, bool head_only, const R
     bhttp::response<bhttp::string_body> message;
     message.version(version);
     message.result(response.status);
-    message.set(bhttp::field::content_type, response.content_type);
+    if (!response.content_type.empty()) {  // e.g. a 304, which has no body to describe
+        message.set(bhttp::field::content_type, response.content_type);
+    }
     message.set("X-Content-Type-Options", "nosniff");
     for (const auto& [name, value] : response.headers) {
         message.insert(name, value);

@@ -29,7 +29,7 @@ struct Request {
 
 struct Response {
     unsigned status = 200;
-    std::string content_type = "text/plain; charset=utf-8";
+    std::string content_type = "text/plain; charset=utf-8";  // empty: no Content-Type
     std::string body;
     // More header fields, e.g. Cache-Control or Access-Control-Allow-Origin. Content-Type,
     // Content-Length and Connection are set by the server.

@@ -72,6 +72,16 @@ pass "WKD advanced ($path) and direct answer alice's binary key; policy 200"
     fail "MDPGP URL"
 grep -q "BEGIN PGP PUBLIC KEY BLOCK" "$T/mdpgp" || fail "MDPGP answer not armored"
 pass "MDPGP URL with VIEW= and K= answers the armored key"
+mdpgp="http://127.0.0.1:$KEYS/WorldClient.dll?View=MDPGP&k=$keyid"
+etag=$(curl -s -D - -o /dev/null "$mdpgp" | tr -d '\r' | sed -n 's/^ETag: //Ip')
+[ -n "$etag" ] || fail "no ETag"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$mdpgp")" = 304 ] ||
+    fail "If-None-Match $etag did not answer 304"
+curl -s -I "$mdpgp" >"$T/head"
+grep -qi "^Content-Type: application/pgp-keys" "$T/head" || fail "HEAD: $(cat "$T/head")"
+[ "$(curl -s -o /dev/null -w '%{size_download}' -X HEAD --max-time 5 "$mdpgp" || true)" = 0 ] ||
+    fail "HEAD sent a body"
+pass "If-None-Match answers 304; HEAD answers the headers alone"
 
 # DNS records parse as zone data, and PKA1's fpr is alice's.
 sp dns records >"$T/records"
