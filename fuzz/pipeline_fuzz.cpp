@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "common/error.hpp"
+#include "common/log.hpp"
 #include "config/config.hpp"
 #include "directory/sqlite_directory.hpp"
 #include "keystore/data_dir.hpp"
@@ -35,6 +36,8 @@ struct World {
 
 World& world() {
     static World* w = [] {
+        // Every input is logged at info; that would be most of the fuzzer's time.
+        sealpost::log::set_level(sealpost::log::Level::Error);
         auto* made = new World;
         char pattern[] = "/tmp/sealpost-fuzz.XXXXXX";
         if (::mkdtemp(pattern) == nullptr) {
