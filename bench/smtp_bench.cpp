@@ -165,6 +165,7 @@ void write_config(const std::string& root, unsigned short submission, unsigned s
     out << "[relay]\nnext_hop = \"smtp://127.0.0.1:" << sink << "\"\n"
         << "[smtp]\nmax_connections_per_client = 1000\n"
         << "[http]\naddress = \"\"\n"
+        << "[discovery]\npka = false\nwkd = false\ndane = false\n"
         << "[log]\nlevel = \"warn\"\n"
         << "[[listener]]\naddress = \"127.0.0.1:" << submission << "\"\nrole = \"submission\"\n"
         << "[[listener]]\naddress = \"127.0.0.1:" << inbound << "\"\nrole = \"inbound\"\n";

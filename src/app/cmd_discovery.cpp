@@ -63,6 +63,7 @@ void run_discover(Context& context, const DiscoverArgs& args) {
                                    discovery::real_services(settings, nullptr, args.dns_config));
     auto deadline =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(settings.max_wait_ms);
+    finder.sweep_expired();
     auto outcome = finder.find(args.address, deadline);
     for (const auto& attempt : outcome.attempts) {
         std::cout << to_string(attempt.source) << "  " << to_string(attempt.verdict)

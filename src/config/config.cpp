@@ -85,6 +85,7 @@ void read_discovery(TableReader& table, Discovery& out) {
         !is_host_port(out.resolver + ":53")) {
         table.fail("resolver", "must be IP or IP:port, got " + in_quotes(out.resolver));
     }
+    table.read("unbound_config", out.unbound_config);
     table.read("trust_anchor", out.trust_anchor);
     table.read("ca_file", out.ca_file);
     table.read_int("https_port", out.https_port, 1, 65535);

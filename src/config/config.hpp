@@ -85,6 +85,8 @@ struct Discovery {
     // The DNS server asked for PKA1, OPENPGPKEY and the addresses of key hosts: "IP" or
     // "IP:port" ("[IPv6]:port"); empty: the servers of /etc/resolv.conf.
     std::string resolver;
+    // An unbound.conf read before the settings above (local zones, stub zones); empty: none.
+    std::string unbound_config;
     // DNSSEC trust anchor file (DS or DNSKEY records, as unbound-anchor writes it) for DANE.
     std::string trust_anchor = "/usr/share/dns/root.key";
     // Extra CA certificates (PEM) trusted for fetching keys over HTTPS; empty: the system's.

@@ -100,6 +100,8 @@ autocrypt = false
 # The DNS server asked for PKA1 and OPENPGPKEY records and for the addresses of key hosts:
 # "IP" or "IP:port". Empty: the servers in /etc/resolv.conf.
 resolver = ""
+# An unbound.conf whose settings apply first (stub zones, local zones); empty: none.
+unbound_config = ""
 # DNSSEC trust anchor for DANE (as unbound-anchor writes it). Answers that do not validate
 # against it are not used.
 trust_anchor = "/usr/share/dns/root.key"

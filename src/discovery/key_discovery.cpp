@@ -77,7 +77,9 @@ std::int64_t system_clock_now() {
 DiscoveryServices real_services(const config::Discovery& settings,
                                 std::shared_ptr<NegativeCache> misses,
                                 const std::string& unbound_config_file) {
-    dns::UnboundOptions options{settings.resolver, settings.trust_anchor, unbound_config_file,
+    const auto& config_file =
+        unbound_config_file.empty() ? settings.unbound_config : unbound_config_file;
+    dns::UnboundOptions options{settings.resolver, settings.trust_anchor, config_file,
                                 std::chrono::milliseconds(settings.lookup_timeout_ms)};
     DiscoveryServices services;
     services.resolver = std::make_unique<dns::UnboundResolver>(options);
@@ -94,14 +96,20 @@ KeyDiscovery::KeyDiscovery(config::Discovery settings, keystore::KeyManager& key
 }
 
 std::size_t KeyDiscovery::sweep_expired() {
+    // LIMITATION: the sweep reads every key record; with hundreds of thousands of keys it
+    // should be a query on cache_until in the store instead.
+    return remove_ended(keys_.store().list({}));
+}
+
+std::size_t KeyDiscovery::remove_ended(const std::vector<keystore::KeyRecord>& keys) {
     auto now = services_.clock();
     std::vector<keystore::KeyRecord> ended;
-    for (const auto& key : keys_.store().list({})) {
+    for (const auto& key : keys) {
         if (is_fetched(key) && key.cache_until <= now)
             ended.push_back(key);
     }
-    // LIMITATION: the sweep reads every key record; with hundreds of thousands of keys it
-    // should be a query on cache_until in the store instead.
+    if (ended.empty())
+        return 0;
     keys_.store().transaction([&] {
         for (const auto& key : ended)
             keys_.store().remove_key(key.fingerprint);
@@ -116,6 +124,9 @@ std::size_t KeyDiscovery::sweep_expired() {
 }
 
 bool KeyDiscovery::still_cached(const std::string& address, Outcome& outcome) {
+    // Keys of this address whose cache ended go first, so that what the lookup finds now
+    // (perhaps a changed record) replaces them.
+    remove_ended(keys_.store().find_by_address(address));
     auto now = services_.clock();
     for (const auto& key : keys_.store().find_by_address(address)) {
         if (is_fetched(key) && key.cache_until > now && key.enabled) {
@@ -209,7 +220,6 @@ Outcome KeyDiscovery::find(std::string_view address, dns::Deadline deadline) {
         return outcome;
     }
     try {
-        sweep_expired();
         if (still_cached(outcome.address, outcome))
             return outcome;
     } catch (const std::exception& e) {

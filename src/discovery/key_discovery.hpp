@@ -72,8 +72,9 @@ struct DiscoveryServices {
     Clock clock = system_clock_now;
 };
 
-// The real services: libunbound on the [discovery] settings (plus an optional unbound.conf,
-// see dns::UnboundOptions::config_file) and libcurl; a fresh negative cache unless given one.
+// The real services: libunbound on the [discovery] settings (with `unbound_config_file`, or
+// else the settings' unbound_config, read first; see dns::UnboundOptions::config_file) and
+// libcurl; a fresh negative cache unless given one.
 DiscoveryServices real_services(const config::Discovery& settings,
                                 std::shared_ptr<NegativeCache> misses = nullptr,
                                 const std::string& unbound_config_file = "");
@@ -88,7 +89,9 @@ public:
     // time of one local key import). Logs one line per decision (component "discovery").
     Outcome find(std::string_view address, dns::Deadline deadline);
 
-    // Removes fetched keys (origin pka, wkd or dane) whose cache ended; returns how many.
+    // Removes fetched keys (origin pka, wkd or dane) whose cache ended; returns how many. It
+    // reads every key record, so callers run it now and then (the daemon hourly), not per
+    // lookup; key choice skips an ended key meanwhile.
     std::size_t sweep_expired();
 
 private:
@@ -96,6 +99,7 @@ private:
     Attempt import_checked(Source source, const std::string& address, std::string_view data,
                            std::string_view fingerprint, std::uint32_t ttl);
     bool still_cached(const std::string& address, Outcome& outcome);
+    std::size_t remove_ended(const std::vector<keystore::KeyRecord>& keys);
     void log_attempt(const std::string& address, const Attempt& attempt);
     void remember_miss(const std::string& address, bool complete);
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 namespace sealpost::pipeline {
 
@@ -16,8 +17,9 @@ public:
 
     // Looks for a key of `address` and imports it into the keystore if one is found and
     // checks out. Returns by `deadline` at the latest; never throws for a network problem or
-    // hostile answer (those are logged and count as nothing found).
-    virtual void find(const std::string& address, Deadline deadline) = 0;
+    // hostile answer (those are logged and count as nothing found). `queue_id` names the
+    // message the lookup is for, in the log.
+    virtual void find(const std::string& address, Deadline deadline, std::string_view queue_id) = 0;
 };
 
 }  // namespace sealpost::pipeline

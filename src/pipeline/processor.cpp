@@ -134,7 +134,7 @@ void Processor::discover_keys(const Envelope& envelope, std::string_view queue_i
                        {"why", "the time for lookups of this message ran out"}});
             continue;
         }
-        finder_->find(recipient, deadline);
+        finder_->find(recipient, deadline, queue_id);
     }
 }
 

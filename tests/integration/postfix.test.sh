@@ -16,6 +16,11 @@ cat >"$T/data/sealpost.toml" <<TOML
 auto_sign = true
 [relay]
 next_hop = "smtp://127.0.0.1:$REINJECT"
+# No key discovery: these tests contact nothing beyond their own loopback peers.
+[discovery]
+pka = false
+wkd = false
+dane = false
 [http]
 address = "127.0.0.1:$HTTP"
 [[listener]]

@@ -20,6 +20,11 @@ next_hop = "$1"
 [smtp]
 max_connections_per_client = 300
 ${2:-}
+# No key discovery: these tests contact nothing beyond their own loopback peers.
+[discovery]
+pka = false
+wkd = false
+dane = false
 [http]
 address = "127.0.0.1:$HTTP"
 [[listener]]

@@ -9,6 +9,7 @@
 #include "directory/sqlite_directory.hpp"
 #include "pipeline/processor.hpp"
 #include "smtp/gateway/bounce.hpp"
+#include "smtp/gateway/discovery_hook.hpp"
 
 namespace sealpost::smtp {
 
@@ -21,13 +22,15 @@ struct WorkerState {
     std::shared_ptr<const Settings> settings;
     keystore::OpenKeystore keystore;
     std::unique_ptr<directory::SqliteDirectory> directory;
+    std::unique_ptr<DiscoveryHook> discovery;
     std::unique_ptr<pipeline::Processor> processor;
 };
 
 thread_local std::unique_ptr<WorkerState> worker_state;
 
 WorkerState& worker(const Gateway* owner, const keystore::DataDir& data_dir,
-                    const std::shared_ptr<const Settings>& settings) {
+                    const std::shared_ptr<const Settings>& settings,
+                    const std::shared_ptr<discovery::NegativeCache>& misses) {
     auto& state = worker_state;
     if (!state || state->owner != owner) {
         state = std::make_unique<WorkerState>();
@@ -38,9 +41,13 @@ WorkerState& worker(const Gateway* owner, const keystore::DataDir& data_dir,
     }
     if (state->settings != settings) {
         state->processor.reset();
+        state->discovery.reset();
         state->settings = settings;
+        state->discovery =
+            make_discovery_hook(settings->config.discovery, *state->keystore.keys, misses);
         state->processor = std::make_unique<pipeline::Processor>(
             *state->keystore.keys, *state->directory, settings->config, settings->rules);
+        state->processor->set_key_finder(state->discovery.get());
     }
     return *state;
 }
@@ -121,7 +128,11 @@ std::string first_text(const std::vector<RecipientOutcome>& outcomes) {
 
 Gateway::Gateway(keystore::DataDir data_dir, SettingsHolder& settings, WorkerPool& workers,
                  NextHop& next_hop)
-    : data_dir_(std::move(data_dir)), settings_(settings), workers_(workers), next_hop_(next_hop) {}
+    : data_dir_(std::move(data_dir)),
+      settings_(settings),
+      workers_(workers),
+      next_hop_(next_hop),
+      misses_(std::make_shared<discovery::NegativeCache>()) {}
 
 boost::asio::awaitable<Reply> Gateway::deliver(Transaction transaction) {
     const std::string& queue_id = transaction.queue_id;
@@ -142,7 +153,7 @@ boost::asio::awaitable<Reply> Gateway::deliver(Transaction transaction) {
     pipeline::Result result;
     try {
         auto job = [this, settings, envelope, &transaction] {
-            auto& state = worker(this, data_dir_, settings);
+            auto& state = worker(this, data_dir_, settings, misses_);
             return state.processor->process(envelope, transaction.data, pipeline::Mode::Apply,
                                             transaction.queue_id);
         };
@@ -211,9 +222,9 @@ boost::asio::awaitable<Reply> Gateway::conclude(const Transaction& transaction,
                                                 const Relayed& relayed, Delivery& delivery) {
     if (!relayed.temporary.empty()) {
         delivery.result = "deferred";
-        co_return Reply{451, "4.4.0",
-                        "Next hop did not take the message, try again later: " +
-                            first_text(relayed.temporary)};
+        co_return Reply{
+            451, "4.4.0",
+            "Next hop did not take the message, try again later: " + first_text(relayed.temporary)};
     }
     if (relayed.permanent.empty()) {
         delivery.result = "delivered";
@@ -232,15 +243,15 @@ boost::asio::awaitable<Reply> Gateway::conclude(const Transaction& transaction,
                   {{"queue_id", transaction.queue_id}, {"why", "null sender gets no bounce"}});
         co_return Reply{250, "2.0.0", "Ok: queued as " + transaction.queue_id};
     }
-    OutgoingMessage report{transaction.queue_id,
-                           "",
-                           {transaction.sender},
-                           relay_failure_report(transaction.sender, transaction.data,
-                                                relayed.permanent, settings_.get()->config.smtp.hostname,
-                                                transaction.queue_id),
-                           "",
-                           "",
-                           ""};
+    OutgoingMessage report{
+        transaction.queue_id,
+        "",
+        {transaction.sender},
+        relay_failure_report(transaction.sender, transaction.data, relayed.permanent,
+                             settings_.get()->config.smtp.hostname, transaction.queue_id),
+        "",
+        "",
+        ""};
     auto outcomes = co_await next_hop_.deliver(report);
     for (const auto& outcome : outcomes) {
         if (outcome.temporary()) {
@@ -256,7 +267,8 @@ boost::asio::awaitable<bool> Gateway::authenticate(std::string user, Secret pass
     bool ok = false;
     try {
         auto job = [this, settings, &user, &password] {
-            return worker(this, data_dir_, settings).directory->verify_password(user, password);
+            return worker(this, data_dir_, settings, misses_)
+                .directory->verify_password(user, password);
         };
         ok = co_await workers_.run(job);
     } catch (const std::exception& e) {

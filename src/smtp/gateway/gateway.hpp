@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "discovery/negative_cache.hpp"
 #include "keystore/data_dir.hpp"
 #include "smtp/gateway/settings.hpp"
 #include "smtp/gateway/worker_pool.hpp"
@@ -41,13 +43,15 @@ private:
 
     boost::asio::awaitable<Relayed> relay(const Transaction& transaction,
                                           const std::vector<OutgoingMessage>& messages);
-    boost::asio::awaitable<Reply> conclude(const Transaction& transaction,
-                                           const Relayed& relayed, Delivery& delivery);
+    boost::asio::awaitable<Reply> conclude(const Transaction& transaction, const Relayed& relayed,
+                                           Delivery& delivery);
 
     keystore::DataDir data_dir_;
     SettingsHolder& settings_;
     WorkerPool& workers_;
     NextHop& next_hop_;
+    // Addresses key discovery found nothing for lately, shared by every worker.
+    std::shared_ptr<discovery::NegativeCache> misses_;
 };
 
 }  // namespace sealpost::smtp

@@ -152,10 +152,11 @@ TEST(ConfigParse, NextHopTakesEachKindOfUri) {
 
 TEST(ConfigParse, DiscoveryResolverAndKeyserverUrl) {
     auto c = parse(
-        "[discovery]\nresolver = \"127.0.0.1:5353\"\n"
+        "[discovery]\nresolver = \"127.0.0.1:5353\"\nunbound_config = \"/etc/u.conf\"\n"
         "[keyserver]\npublic_url = \"https://keys.example.org\"\n",
         "d.toml");
     EXPECT_EQ(c.discovery.resolver, "127.0.0.1:5353");
+    EXPECT_EQ(c.discovery.unbound_config, "/etc/u.conf");
     EXPECT_EQ(c.keyserver.public_url, "https://keys.example.org");
     EXPECT_EQ(parse("[discovery]\nresolver = \"192.0.2.53\"\n", "d.toml").discovery.resolver,
               "192.0.2.53");

@@ -13,7 +13,7 @@ class RecordingFinder : public KeyFinder {
 public:
     explicit RecordingFinder(keystore::KeyManager& keys) : keys_(keys) {}
     void publish(const Correspondent& who) { published_[who.address()] = who.public_key(); }
-    void find(const std::string& address, Deadline deadline) override {
+    void find(const std::string& address, Deadline deadline, std::string_view) override {
         asked.push_back(address);
         deadlines.push_back(deadline);
         if (auto it = published_.find(address); it != published_.end()) {
@@ -91,7 +91,7 @@ TEST_F(DiscoveryHookTest, NoLookupOnceTheMessagesTimeHasRunOut) {
     processor().set_key_finder(finder_.get());
     class SlowFinder : public KeyFinder {
     public:
-        void find(const std::string& address, Deadline deadline) override {
+        void find(const std::string& address, Deadline deadline, std::string_view) override {
             asked.push_back(address);
             std::this_thread::sleep_until(deadline);
         }
