@@ -9,6 +9,7 @@
 # unbound forwards every question to the test NSD, which refuses names outside its zones.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/mta_lib.sh"
+source "$(dirname "$0")/dns_lib.sh"
 for tool in nsd ldns-keygen ldns-signzone python3 openssl gpg; do
     command -v "$tool" >/dev/null || { echo "skip: $tool is not installed"; exit 77; }
 done
@@ -53,16 +54,13 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 python3 "$(dirname "$0")/../support/discovery_server.py" "$T/www" "$PORT_HTTP" "$PORT_HTTPS" \
     "$T/tls.crt" "$T/tls.key" 2>"$T/server.log" &
 server_pid=$!
+trap 'kill ${nsd_pid:-} $server_pid 2>/dev/null || true; cleanup' EXIT
 
 # --- DNS: three zones; sealpost.test and broken.test signed, plain.test not ---
 u="http://keys.sealpost.test:$PORT_HTTP"
 pka() { echo "$1._pka IN TXT \"v=pka1;fpr=$2;uri=$3\""; }
 dane_name() { printf %s "$1" | sha256sum | cut -c1-56; }
 dane() { echo "$(dane_name "$1")._openpgpkey IN OPENPGPKEY $(base64 -w0 "$T/www/keys/$1.pgp")"; }
-zone_head() {
-    printf '$ORIGIN %s.\n$TTL 300\n' "$1"
-    printf '@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 127.0.0.1\n'
-}
 {
     zone_head sealpost.test
     echo "keys IN A 127.0.0.1"
@@ -81,50 +79,15 @@ zone_head() {
 } >"$T/dns/zones/sealpost.test.zone"
 { zone_head plain.test; dane erin; } >"$T/dns/zones/plain.test.zone"
 { zone_head broken.test; dane frank; } >"$T/dns/zones/broken.test.zone"
-(
-    cd "$T/dns"
-    for zone in sealpost.test broken.test; do
-        zsk=$(ldns-keygen -a ECDSAP256SHA256 "$zone")
-        ksk=$(ldns-keygen -k -a ECDSAP256SHA256 "$zone")
-        ldns-signzone -n -o "$zone" "zones/$zone.zone" "$zsk" "$ksk"
-        if [ "$zone" = sealpost.test ]; then cat "$ksk.ds" >>anchor.ds; fi
-    done
-    # broken.test's anchor is the DS of a key that did not sign it: its answers are bogus.
-    cat "$(ldns-keygen -k -a ECDSAP256SHA256 broken.test).ds" >>anchor.ds
-    cp zones/plain.test.zone zones/plain.test.zone.signed
-)
-{
-    cat <<NSD
-server:
-  ip-address: 127.0.0.1@$PORT_DNS
-  do-ip6: no
-  username: ""
-  chroot: ""
-  zonesdir: "$T/dns/zones"
-  database: ""
-  zonelistfile: "$T/dns/zone.list"
-  xfrdfile: "$T/dns/xfrd.state"
-  xfrdir: "$T/dns"
-  pidfile: "$T/dns/nsd.pid"
-  logfile: "$T/dns/nsd.log"
-  server-count: 1
-remote-control:
-  control-enable: no
-NSD
-    for zone in sealpost.test plain.test broken.test; do
-        printf 'zone:\n  name: "%s"\n  zonefile: "%s.zone.signed"\n' "$zone" "$zone"
-    done
-} >"$T/dns/nsd.conf"
-nsd-checkconf "$T/dns/nsd.conf" || fail "nsd.conf does not check"
-nsd -d -c "$T/dns/nsd.conf" 2>>"$T/dns/nsd.log" &
-nsd_pid=$!
-trap 'kill $nsd_pid $server_pid 2>/dev/null || true; cleanup' EXIT
+sign_zone "$T/dns" sealpost.test >"$T/dns/anchor.ds"
+sign_zone "$T/dns" broken.test >/dev/null
+# broken.test's anchor is the DS of a key that did not sign it: its answers are bogus.
+(cd "$T/dns" && cat "$(ldns-keygen -k -a ECDSAP256SHA256 broken.test).ds" >>anchor.ds)
+cp "$T/dns/zones/plain.test.zone" "$T/dns/zones/plain.test.zone.signed"
+start_nsd "$T/dns" "$PORT_DNS" sealpost.test plain.test broken.test
 wait_port "$PORT_HTTP"
 wait_port "$PORT_HTTPS"
-wait_for "NSD answers on port $PORT_DNS" 10 \
-    dig +time=1 +tries=1 @127.0.0.1 -p "$PORT_DNS" ns1.sealpost.test A +short
-# What libunbound takes only from a file: unbound refuses .test names unless told otherwise.
-printf 'server:\n  local-zone: "test." nodefault\n' >"$T/unbound.conf"
+unbound_test_conf "$T/unbound.conf"
 pass "NSD on 127.0.0.1:$PORT_DNS, key server on :$PORT_HTTP (http) and :$PORT_HTTPS (https)"
 
 # --- Sealpost ---

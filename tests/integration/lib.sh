@@ -8,6 +8,7 @@ chmod 755 "$T"
 export GNUPGHOME="$T/gnupg"
 mkdir -m 700 "$GNUPGHOME"
 cleanup() {
+    [ -n "${KEEP_T:-}" ] && { echo "kept $T" >&2; return; }
     gpgconf --kill all >/dev/null 2>&1 || true
     rm -rf "$T"
 }
