@@ -38,6 +38,7 @@ constexpr std::size_t MiB = 1024 * 1024;
 struct Options {
     double seconds = 1.0;        // per measurement at 4 KiB .. 1 MiB
     double large_seconds = 1.5;  // per measurement at 20 MiB
+    bool large_only = false;     // --large: the 20 MiB figures of Ed25519 only (for profiling)
 };
 
 // Runs `op` repeatedly for about `seconds` (at least once after a warm-up) and returns
@@ -304,6 +305,8 @@ void run_algorithm(const std::string& name, openpgp::KeyAlgorithm algorithm, con
             print("decrypt+verify", open);
         }
         for (std::size_t size : {4 * KiB, 64 * KiB, 1 * MiB}) {
+            if (options.large_only)
+                break;
             Inputs in = make_inputs(s, size);
             print_rates(name, size, measure(s, in, options.seconds));
         }
@@ -319,9 +322,11 @@ void run_algorithm(const std::string& name, openpgp::KeyAlgorithm algorithm, con
 
 int main(int argc, char** argv) {
     Options options;
-    bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+    std::string mode = argc > 1 ? argv[1] : "";
+    bool quick = mode == "--quick";
     if (quick)
         options = {0.2, 0.1};
+    options.large_only = mode == "--large";
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     log::set_level(log::Level::Warn);
     std::printf(
@@ -330,7 +335,9 @@ int main(int argc, char** argv) {
         quick ? "quick run" : "full run");
     auto start = Clock::now();
     try {
-        run_algorithm("ed25519", openpgp::KeyAlgorithm::Ed25519, options, true);
+        run_algorithm("ed25519", openpgp::KeyAlgorithm::Ed25519, options, !options.large_only);
+        if (options.large_only)
+            return 0;
         // No memory figure for RSA: a forked child hung there (lock held across fork).
         run_algorithm("rsa2048", openpgp::KeyAlgorithm::Rsa2048, options, false);
     } catch (const std::exception& e) {

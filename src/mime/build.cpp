@@ -148,8 +148,8 @@ Entity split_entity(std::string_view entity) {
 
 }  // namespace
 
-Message build_signed(const Message& original, std::string_view entity, std::string_view signature,
-                     std::string_view micalg, const Limits& limits) {
+std::string signed_message(const Message& original, std::string_view entity,
+                           std::string_view signature, std::string_view micalg) {
     if (entity.empty() || !text::is_crlf(entity)) {
         throw Error(ErrorKind::BadInput, "signed entity is not in CRLF canonical form");
     }
@@ -169,11 +169,10 @@ Message build_signed(const Message& original, std::string_view entity, std::stri
     out += "Content-Description: OpenPGP digital signature\r\n";
     out += "Content-Disposition: attachment; filename=\"signature.asc\"\r\n\r\n";
     out += armor + "\r\n--" + boundary + "--\r\n";
-    return parse(out, relaxed(limits));
+    return out;
 }
 
-Message build_encrypted(const Message& original, std::string_view armored_ciphertext,
-                        const Limits& limits) {
+std::string encrypted_message(const Message& original, std::string_view armored_ciphertext) {
     std::string armor = armored(armored_ciphertext, "-----BEGIN PGP MESSAGE-----", "ciphertext");
     std::string boundary = new_boundary({armor});
 
@@ -191,7 +190,17 @@ Message build_encrypted(const Message& original, std::string_view armored_cipher
     out += "Content-Description: OpenPGP encrypted message\r\n";
     out += "Content-Disposition: inline; filename=\"encrypted.asc\"\r\n\r\n";
     out += armor + "\r\n--" + boundary + "--\r\n";
-    return parse(out, relaxed(limits));
+    return out;
+}
+
+Message build_signed(const Message& original, std::string_view entity, std::string_view signature,
+                     std::string_view micalg, const Limits& limits) {
+    return parse(signed_message(original, entity, signature, micalg), relaxed(limits));
+}
+
+Message build_encrypted(const Message& original, std::string_view armored_ciphertext,
+                        const Limits& limits) {
+    return parse(encrypted_message(original, armored_ciphertext), relaxed(limits));
 }
 
 Message replace_body(const Message& original, std::string_view decrypted_entity,

@@ -5,6 +5,7 @@
 // parts a PGP/MIME wrapper adds).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "mime/message.hpp"
@@ -24,6 +25,13 @@ Message build_signed(const Message& original, std::string_view entity, std::stri
 // protected headers (draft-autocrypt-lamps-protected-headers) are not written.
 Message build_encrypted(const Message& original, std::string_view armored_ciphertext,
                         const Limits& limits = {});
+
+// The bytes build_signed() and build_encrypted() parse, for a caller that only sends them on:
+// a large message is then not parsed a second time. Same checks and errors, no limits (the
+// wrapper is ours, around an original that passed them).
+std::string signed_message(const Message& original, std::string_view entity,
+                           std::string_view signature, std::string_view micalg);
+std::string encrypted_message(const Message& original, std::string_view armored_ciphertext);
 
 // The received message with `decrypted_entity` (a MIME entity: Content-* fields, empty line,
 // body) as its body. Only the entity's Content-* fields are taken: any other field in it,

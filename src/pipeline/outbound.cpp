@@ -22,10 +22,10 @@ openpgp::Keyring& Processor::keyring_for(const std::vector<keystore::KeyRecord>&
     return cache_.prepare(keys, secret);
 }
 
-mime::Message Processor::outbound(Work& work, const policy::Copy& copy) {
+std::string Processor::outbound(Work& work, const policy::Copy& copy) {
     const mime::Message& original = *work.message;
     if (!copy.sign && !copy.encrypt) {
-        return mime::parse(original.serialize(), work.mime_limits);
+        return original.serialize();
     }
     auto now = keys_.now();
     std::vector<keystore::KeyRecord> signers;
@@ -58,7 +58,7 @@ mime::Message Processor::outbound(Work& work, const policy::Copy& copy) {
         if (!copy.encrypt) {
             auto signature =
                 openpgp::sign(keyring, entity, signer_fprs, openpgp::SignMode::Detached);
-            return mime::build_signed(original, entity, signature, micalg, work.mime_limits);
+            return mime::signed_message(original, entity, signature, micalg);
         }
         std::vector<std::string> recipient_fprs;
         for (const auto& key : recipients) {
@@ -68,7 +68,7 @@ mime::Message Processor::outbound(Work& work, const policy::Copy& copy) {
         options.compress = config_.encryption.compress;
         options.hide_recipients = copy.bcc;
         auto ciphertext = openpgp::encrypt(keyring, entity, recipient_fprs, signer_fprs, options);
-        return mime::build_encrypted(original, ciphertext, work.mime_limits);
+        return mime::encrypted_message(original, ciphertext);
     } catch (const Error& e) {
         // Our own failure: the MTA keeps the message and retries, rather than it going out
         // in clear when policy said to encrypt.

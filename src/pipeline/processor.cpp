@@ -187,16 +187,15 @@ void Processor::produce(Work& work) {
 // A copy is built once; when it is to be decrypted again for local recipients, each of them
 // gets their own, opened with their own keys only.
 void Processor::produce_copy(Work& work, const policy::Copy& copy) {
-    mime::Message built = outbound(work, copy);
+    std::string bytes = outbound(work, copy);
     std::string why = copy.encrypt ? (copy.sign ? "encrypt+sign" : "encrypt")
                       : copy.sign  ? "sign"
                                    : "plain";
     if (!copy.decrypt && !copy.verify) {
         work.result.messages.push_back(
-            {work.envelope.sender, copy.recipients, built.serialize(), why});
+            {work.envelope.sender, copy.recipients, std::move(bytes), why});
         return;
     }
-    std::string bytes = built.serialize();
     for (const auto& recipient : copy.recipients) {
         // The wrapper outbound() added is one level and two parts more than the input had.
         mime::Limits roomy = work.mime_limits;

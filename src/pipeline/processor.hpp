@@ -81,7 +81,7 @@ private:
     void explain(Work& work);
     void produce(Work& work);
     void produce_copy(Work& work, const policy::Copy& copy);
-    mime::Message outbound(Work& work, const policy::Copy& copy);
+    std::string outbound(Work& work, const policy::Copy& copy);
     void inbound(Work& work, mime::Message& message, const std::string& recipient,
                  const policy::Copy& copy);
     bool decrypt(Work& work, mime::Message& message, const std::string& recipient);
