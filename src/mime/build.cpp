@@ -73,19 +73,22 @@ std::string_view trim_space(std::string_view data) {
 }
 
 // Armor is 7-bit printable text (RFC 4880 §6); it is written with CRLF and no final break.
-std::string armored(std::string_view data, std::string_view begin, const char* what) {
+// Returns the armor trimmed, to be appended with text::append_crlf().
+std::string_view checked_armor(std::string_view data, std::string_view begin, const char* what) {
+    bool bad = false;  // a reduction, so that the compiler vectorises it: armor can be large
     for (char c : data) {
         auto byte = static_cast<unsigned char>(c);
-        if (byte > 126 || (byte < 32 && c != '\r' && c != '\n' && c != '\t')) {
-            throw Error(ErrorKind::BadInput, std::string(what) + " is not ASCII armor");
-        }
+        bad |= (byte > 126) | ((byte < 32) & (c != '\r') & (c != '\n') & (c != '\t'));
+    }
+    if (bad) {
+        throw Error(ErrorKind::BadInput, std::string(what) + " is not ASCII armor");
     }
     std::string_view trimmed = trim_space(data);
     if (!trimmed.starts_with(begin)) {
         throw Error(ErrorKind::BadInput,
                     std::string(what) + " does not start with " + std::string(begin));
     }
-    return text::to_crlf(trimmed);
+    return trimmed;
 }
 
 void check_micalg(std::string_view micalg) {
@@ -154,7 +157,8 @@ std::string signed_message(const Message& original, std::string_view entity,
         throw Error(ErrorKind::BadInput, "signed entity is not in CRLF canonical form");
     }
     check_micalg(micalg);
-    std::string armor = armored(signature, "-----BEGIN PGP SIGNATURE-----", "signature");
+    std::string armor =
+        text::to_crlf(checked_armor(signature, "-----BEGIN PGP SIGNATURE-----", "signature"));
     std::string boundary = new_boundary({entity, armor});
 
     std::string out = outer_headers(original, false);
@@ -173,11 +177,12 @@ std::string signed_message(const Message& original, std::string_view entity,
 }
 
 std::string encrypted_message(const Message& original, std::string_view armored_ciphertext) {
-    std::string armor = armored(armored_ciphertext, "-----BEGIN PGP MESSAGE-----", "ciphertext");
+    std::string_view armor =
+        checked_armor(armored_ciphertext, "-----BEGIN PGP MESSAGE-----", "ciphertext");
     std::string boundary = new_boundary({armor});
 
     std::string out = outer_headers(original, false);
-    out.reserve(out.size() + armor.size() + 1024);
+    out.reserve(out.size() + armor.size() + armor.size() / 32 + 1024);
     out += "Content-Type: multipart/encrypted;\r\n protocol=\"application/pgp-encrypted\";\r\n";
     out += " boundary=\"" + boundary + "\"\r\n\r\n";
     out += "This is an OpenPGP/MIME encrypted message (RFC 4880 and 3156)\r\n";
@@ -189,7 +194,8 @@ std::string encrypted_message(const Message& original, std::string_view armored_
     out += "Content-Type: application/octet-stream; name=\"encrypted.asc\"\r\n";
     out += "Content-Description: OpenPGP encrypted message\r\n";
     out += "Content-Disposition: inline; filename=\"encrypted.asc\"\r\n\r\n";
-    out += armor + "\r\n--" + boundary + "--\r\n";
+    text::append_crlf(out, armor);
+    out += "\r\n--" + boundary + "--\r\n";
     return out;
 }
 
@@ -205,7 +211,8 @@ Message build_encrypted(const Message& original, std::string_view armored_cipher
 
 Message replace_body(const Message& original, std::string_view decrypted_entity,
                      const Limits& limits) {
-    std::string crlf = text::to_crlf(decrypted_entity);
+    std::string converted;
+    std::string_view crlf = text::crlf_view(decrypted_entity, converted);
     Entity entity = split_entity(crlf);
 
     std::string out = outer_headers(original, entity.subject.has_value());

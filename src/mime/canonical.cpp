@@ -16,39 +16,49 @@ namespace {
 constexpr std::size_t max_line = 998;    // RFC 5322 §2.1.1, CRLF excluded
 constexpr std::size_t max_qp_line = 76;  // RFC 2045 §6.7 rule 5, the soft break's "=" included
 
-// No NUL, no 8-bit byte, no CR: written as a reduction so that the compiler vectorises it.
-bool is_seven_bit(std::string_view line) {
+// No NUL and no 8-bit byte; counts the CRs. One pass over the whole part, written as a
+// reduction so that the compiler vectorises it.
+bool is_seven_bit(std::string_view bytes, std::size_t& crs) {
     bool bad = false;
-    for (char c : line) {
+    std::size_t count = 0;
+    for (char c : bytes) {
         auto byte = static_cast<unsigned char>(c);
-        bad |= (byte == 0) | (byte > 127) | (byte == '\r');
+        bad |= (byte == 0) | (byte > 127);
+        count += byte == '\r';
     }
+    crs = count;
     return !bad;
 }
 
+// A line without its line break: short, and safe from mbox and white-space mangling.
 bool line_is_safe(std::string_view line) {
-    if (line.size() > max_line || line.starts_with("From ")) {
-        return false;
-    }
-    return (line.empty() || !text::is_lwsp(line.back())) && is_seven_bit(line);
+    return line.size() <= max_line && !line.starts_with("From ") &&
+           (line.empty() || !text::is_lwsp(line.back()));
 }
 
 // True when `bytes` is CRLF text with 7-bit lines that are short and safe from mbox and
-// white-space mangling, so it can be sent as it is. Parts can be megabytes: one quick pass.
+// white-space mangling, so it can be sent as it is. Parts can be megabytes: the bytes are
+// checked in one pass, then the lines; a CR anywhere but before an LF shows in the count.
 bool is_transport_safe(std::string_view bytes) {
+    std::size_t crs = 0;
+    if (!is_seven_bit(bytes, crs)) {
+        return false;
+    }
+    std::size_t line_ends = 0;
     std::size_t start = 0;
     while (start < bytes.size()) {
         std::size_t end = bytes.find('\n', start);
         if (end == std::string_view::npos) {
-            return line_is_safe(bytes.substr(start));
+            return line_is_safe(bytes.substr(start)) && crs == line_ends;
         }
         if (end == start || bytes[end - 1] != '\r' ||
             !line_is_safe(bytes.substr(start, end - 1 - start))) {
             return false;
         }
+        ++line_ends;
         start = end + 1;
     }
-    return true;
+    return crs == line_ends;
 }
 
 bool is_literal(unsigned char byte) {

@@ -94,7 +94,9 @@ std::optional<std::string> encrypted_payload(const Message& message) {
     }
     required_part(body, 0, "application", "pgp-encrypted");
     GMimePart* payload = required_part(body, 1, "application", "octet-stream");
-    return gm::content_of(payload, gm::Content::Decoded);
+    std::string decoded;
+    std::string_view content = gm::content_view(payload, decoded);
+    return content.data() == decoded.data() ? std::move(decoded) : std::string(content);
 }
 
 std::optional<SignedParts> signed_parts(const Message& message) {
@@ -118,7 +120,9 @@ std::vector<InlineBlock> inline_blocks(const Message& message) {
     GMimeObject* body = message.state().body_entity();
     std::vector<InlineBlock> found;
     for (GMimePart* part : body_text_parts(body)) {
-        std::string content = text::to_crlf(gm::content_of(part, gm::Content::Decoded));
+        std::string decoded;
+        std::string converted;
+        std::string_view content = text::crlf_view(gm::content_view(part, decoded), converted);
         for (const armor::Block& block : armor::find(content, max_inline_blocks)) {
             if (block.type == armor::Type::PublicKey || found.size() == max_inline_blocks) {
                 continue;

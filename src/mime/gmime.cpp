@@ -26,21 +26,34 @@ std::string bytes_of(GMimeStream* memory_stream) {
     return std::string(reinterpret_cast<const char*>(array->data), array->len);
 }
 
-// Appends `raw` to `array`, turning each bare LF into CRLF, in runs rather than byte by byte.
+bool is_bare_lf(std::string_view raw, std::size_t lf) {
+    return lf == 0 || raw[lf - 1] != '\r';
+}
+
+// Appends `raw` to `array`, turning each bare LF into CRLF: the bare LFs are counted first,
+// the array sized once, and the runs between them copied whole.
 void append_crlf(GByteArray* array, std::string_view raw) {
-    std::size_t done = 0;
+    std::size_t bare = 0;
     for (std::size_t lf = raw.find('\n'); lf != std::string_view::npos;
          lf = raw.find('\n', lf + 1)) {
-        if (lf > 0 && raw[lf - 1] == '\r') {
+        bare += is_bare_lf(raw, lf) ? 1 : 0;
+    }
+    guint at = array->len;
+    g_byte_array_set_size(array, static_cast<guint>(at + raw.size() + bare));
+    char* out = reinterpret_cast<char*>(array->data) + at;
+    std::size_t done = 0;
+    for (std::size_t lf = raw.find('\n'); bare > 0 && lf != std::string_view::npos;
+         lf = raw.find('\n', lf + 1)) {
+        if (!is_bare_lf(raw, lf)) {
             continue;
         }
-        g_byte_array_append(array, reinterpret_cast<const guint8*>(raw.data() + done),
-                            static_cast<guint>(lf - done));
-        g_byte_array_append(array, reinterpret_cast<const guint8*>("\r\n"), 2);
+        std::memcpy(out, raw.data() + done, lf - done);
+        out += lf - done;
+        *out++ = '\r';
+        *out++ = '\n';
         done = lf + 1;
     }
-    g_byte_array_append(array, reinterpret_cast<const guint8*>(raw.data() + done),
-                        static_cast<guint>(raw.size() - done));
+    std::memcpy(out, raw.data() + done, raw.size() - done);
 }
 
 // A field that was the last line of the input keeps its raw value without a line break.
@@ -88,7 +101,12 @@ std::string content_of(GMimePart* part, Content form) {
     if (wrapper == nullptr) {
         return {};
     }
-    Ptr<GMimeStream> out(g_mime_stream_mem_new());
+    // Room for the bytes as they are stored, so a large part is not copied over and over as
+    // the array grows (decoding base64 or QP only shrinks them).
+    GMimeStream* stored = g_mime_data_wrapper_get_stream(wrapper);
+    gint64 length = stored != nullptr ? g_mime_stream_length(stored) : -1;
+    auto room = static_cast<guint>(std::clamp<gint64>(length, 0, gint64{1} << 30));
+    Ptr<GMimeStream> out(g_mime_stream_mem_new_with_byte_array(g_byte_array_sized_new(room)));
     if (form == Content::Decoded) {
         g_mime_data_wrapper_write_to_stream(wrapper, out.get());
     } else {
@@ -97,6 +115,27 @@ std::string content_of(GMimePart* part, Content form) {
         g_mime_stream_write_to_stream(source, out.get());
     }
     return bytes_of(out.get());
+}
+
+std::string_view content_view(GMimePart* part, std::string& storage) {
+    GMimeDataWrapper* wrapper = g_mime_part_get_content(part);
+    if (wrapper == nullptr) {
+        return {};
+    }
+    switch (g_mime_data_wrapper_get_encoding(wrapper)) {
+        case GMIME_CONTENT_ENCODING_DEFAULT:
+        case GMIME_CONTENT_ENCODING_7BIT:
+        case GMIME_CONTENT_ENCODING_8BIT:
+        case GMIME_CONTENT_ENCODING_BINARY:
+            if (auto view = encoded_view(part)) {
+                return *view;
+            }
+            break;
+        default:
+            break;
+    }
+    storage = content_of(part, Content::Decoded);
+    return storage;
 }
 
 std::optional<std::string_view> encoded_view(GMimePart* part) {

@@ -58,6 +58,11 @@ std::string content_of(GMimePart* part, Content form);
 // from, without copying; nullopt when its content lives elsewhere (a part built in memory).
 std::optional<std::string_view> encoded_view(GMimePart* part);
 
+// The decoded body of a leaf part without a copy when its transfer encoding is an identity
+// (7bit, 8bit, binary, none) and it lies in the parsed bytes; otherwise decoded into
+// `storage`. The view lives as long as the message (or `storage`).
+std::string_view content_view(GMimePart* part, std::string& storage);
+
 // A parsed message and the memory stream holding its bytes, which its parts refer into.
 struct Parsed {
     Ptr<GMimeMessage> message;

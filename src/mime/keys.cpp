@@ -22,7 +22,8 @@ bool may_hold_keys(GMimeObject* part) {
 }
 
 void collect(GMimePart* part, std::vector<std::string>& blocks) {
-    std::string content = gm::content_of(part, gm::Content::Decoded);
+    std::string storage;
+    std::string_view content = gm::content_view(part, storage);
     bool armored = false;
     for (const armor::Block& block : armor::find(content, max_key_blocks)) {
         if (block.type == armor::Type::PublicKey && blocks.size() < max_key_blocks) {
@@ -32,8 +33,8 @@ void collect(GMimePart* part, std::vector<std::string>& blocks) {
     }
     bool binary_keys = gm::is_type(GMIME_OBJECT(part), "application", "pgp-keys");
     if (binary_keys && !armored && !content.empty() && blocks.size() < max_key_blocks &&
-        content.find("-----BEGIN PGP") == std::string::npos) {
-        blocks.push_back(std::move(content));
+        content.find("-----BEGIN PGP") == std::string_view::npos) {
+        blocks.emplace_back(content);
     }
 }
 

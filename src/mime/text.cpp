@@ -13,27 +13,45 @@ char ascii_lower(char c) {
 
 }  // namespace
 
+// Both conversions copy the runs between line breaks whole: messages can be megabytes.
+void append_crlf(std::string& out, std::string_view bytes) {
+    out.reserve(out.size() + bytes.size() + bytes.size() / 32);
+    std::size_t start = 0;
+    for (std::size_t lf = bytes.find('\n'); lf != std::string_view::npos;
+         lf = bytes.find('\n', lf + 1)) {
+        if (lf == 0 || bytes[lf - 1] != '\r') {
+            out.append(bytes.substr(start, lf - start));
+            out += "\r\n";
+            start = lf + 1;
+        }
+    }
+    out.append(bytes.substr(start));
+}
+
 std::string to_crlf(std::string_view bytes) {
     std::string out;
-    out.reserve(bytes.size() + bytes.size() / 32);
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        if (bytes[i] == '\n' && (i == 0 || bytes[i - 1] != '\r')) {
-            out += '\r';
-        }
-        out += bytes[i];
-    }
+    append_crlf(out, bytes);
     return out;
+}
+
+std::string_view crlf_view(std::string_view bytes, std::string& storage) {
+    if (is_crlf(bytes)) {
+        return bytes;
+    }
+    storage = to_crlf(bytes);
+    return storage;
 }
 
 std::string to_lf(std::string_view bytes) {
     std::string out;
     out.reserve(bytes.size());
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        if (bytes[i] == '\r' && i + 1 < bytes.size() && bytes[i + 1] == '\n') {
-            continue;
-        }
-        out += bytes[i];
+    std::size_t start = 0;
+    for (std::size_t cr = bytes.find("\r\n"); cr != std::string_view::npos;
+         cr = bytes.find("\r\n", cr + 2)) {
+        out.append(bytes.substr(start, cr - start));
+        start = cr + 1;  // keep the LF
     }
+    out.append(bytes.substr(start));
     return out;
 }
 

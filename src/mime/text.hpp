@@ -10,6 +10,10 @@ namespace sealpost::mime::text {
 
 // Every bare LF becomes CRLF; existing CRLF pairs and lone CRs are left as they are.
 std::string to_crlf(std::string_view bytes);
+// The same, appended to `out`.
+void append_crlf(std::string& out, std::string_view bytes);
+// `bytes` itself when already CRLF, else to_crlf(bytes) kept in `storage`.
+std::string_view crlf_view(std::string_view bytes, std::string& storage);
 
 // Every CRLF becomes LF.
 std::string to_lf(std::string_view bytes);
