@@ -39,6 +39,7 @@ struct Options {
     double seconds = 1.0;        // per measurement at 4 KiB .. 1 MiB
     double large_seconds = 1.5;  // per measurement at 20 MiB
     bool large_only = false;     // --large: the 20 MiB figures of Ed25519 only (for profiling)
+    bool small_only = false;     // --small: the 4 KiB figures of Ed25519 only (for profiling)
 };
 
 // Runs `op` repeatedly for about `seconds` (at least once after a warm-up) and returns
@@ -305,12 +306,12 @@ void run_algorithm(const std::string& name, openpgp::KeyAlgorithm algorithm, con
             print("decrypt+verify", open);
         }
         for (std::size_t size : {4 * KiB, 64 * KiB, 1 * MiB}) {
-            if (options.large_only)
+            if (options.large_only || (options.small_only && size > 4 * KiB))
                 break;
             Inputs in = make_inputs(s, size);
             print_rates(name, size, measure(s, in, options.seconds));
         }
-        {
+        if (!options.small_only) {
             Inputs in = make_inputs(s, 20 * MiB);
             print_throughput(name, 20 * MiB, measure(s, in, options.large_seconds));
         }
@@ -327,6 +328,7 @@ int main(int argc, char** argv) {
     if (quick)
         options = {0.2, 0.1};
     options.large_only = mode == "--large";
+    options.small_only = mode == "--small";
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     log::set_level(log::Level::Warn);
     std::printf(
@@ -335,8 +337,9 @@ int main(int argc, char** argv) {
         quick ? "quick run" : "full run");
     auto start = Clock::now();
     try {
-        run_algorithm("ed25519", openpgp::KeyAlgorithm::Ed25519, options, !options.large_only);
-        if (options.large_only)
+        bool profiling = options.large_only || options.small_only;
+        run_algorithm("ed25519", openpgp::KeyAlgorithm::Ed25519, options, !profiling);
+        if (profiling)
             return 0;
         // No memory figure for RSA: a forked child hung there (lock held across fork).
         run_algorithm("rsa2048", openpgp::KeyAlgorithm::Rsa2048, options, false);

@@ -81,6 +81,8 @@ Processor::~Processor() = default;
 
 Result Processor::process(const Envelope& envelope, std::string_view raw, Mode mode,
                           std::string_view queue_id) {
+    // The keystore as the message's first lookup finds it serves the whole message.
+    keystore::LookupHold hold(keys_.store());
     Work work{envelope, std::string(queue_id), {}, {}, std::nullopt, {}, {}};
     work.mime_limits.max_depth = static_cast<std::size_t>(config_.limits.max_mime_depth);
     work.pgp_limits.max_output_bytes = config_.limits.max_decompressed_bytes;

@@ -131,18 +131,22 @@ bool SqliteStore::lookups_current() {
     if (transaction_depth_ > 0) {
         return false;
     }
+    auto changes = sqlite3_total_changes64(db_.handle());
+    if (held_ && checked_while_held_ && changes == own_changes_) {
+        return true;
+    }
     auto& stmt = db_.cached("PRAGMA data_version");
     ResetAtExit done(stmt);
     if (!stmt.step()) {
         throw Error(ErrorKind::Internal, "keystore: PRAGMA data_version returned nothing");
     }
     auto version = stmt.integer(0);
-    auto changes = sqlite3_total_changes64(db_.handle());
     if (version != data_version_ || changes != own_changes_) {
         lookups_.clear();
         data_version_ = version;
         own_changes_ = changes;
     }
+    checked_while_held_ = held_;
     return true;
 }
 

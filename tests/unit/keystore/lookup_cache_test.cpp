@@ -188,5 +188,26 @@ TEST(LookupCacheBound, StartsOverWhenFull) {
     EXPECT_NE(cache.records(Question::Record, "ABCD"), nullptr);
 }
 
+// Within one message (a LookupHold), the first lookup checks for other connections' commits
+// and the rest trust it; the next message sees what was committed meanwhile. Writes of this
+// connection are seen at once, hold or not.
+TEST_F(LookupCacheTest, AHoldChecksOtherConnectionsOnceAndOwnWritesAlways) {
+    auto [first, second] = two_keys_for_erin();
+    EXPECT_EQ(chosen(store(), "erin@example.org"), first);
+    {
+        LookupHold hold(store());
+        EXPECT_EQ(chosen(store(), "erin@example.org"), first);
+        other().set_enabled(first, false);
+        EXPECT_EQ(chosen(store(), "erin@example.org"), first);  // as the message began
+        store().set_preferred("erin@example.org", second);      // our own write
+        EXPECT_EQ(chosen(store(), "erin@example.org"), second);
+        store().set_preferred("erin@example.org", first);
+    }
+    {
+        LookupHold hold(store());
+        EXPECT_EQ(chosen(store(), "erin@example.org"), second);  // first is disabled now
+    }
+}
+
 }  // namespace
 }  // namespace sealpost::keystore::testing
