@@ -90,30 +90,48 @@ openpgp::Keyring& Processor::decryption_keyring(const keystore::KeyRecord& key) 
     return slot->prepare({key}, true);
 }
 
-void Processor::inbound(Work& work, mime::Message& message, const std::string& recipient,
-                        const policy::Copy& copy) {
+// One recipient's copy of `source` (whose bytes are `bytes`): decrypted straight from the
+// source when that works, else a fresh parse of the bytes with the reason it was not.
+mime::Message Processor::inbound(Work& work, const mime::Message& source, std::string_view bytes,
+                                 const std::string& recipient, const policy::Copy& copy) {
+    std::string why_not;
+    std::optional<mime::Message> message;
     if (copy.decrypt) {
-        decrypt(work, message, recipient);
+        message = decrypt(work, source, recipient, why_not);
+    }
+    if (!message) {
+        // The wrapper outbound() may have added is one level and two parts more than the
+        // input had.
+        mime::Limits roomy = work.mime_limits;
+        roomy.max_depth += 1;
+        roomy.max_parts += 2;
+        message = mime::parse(bytes, roomy);
+        if (!why_not.empty()) {
+            message->set_header(decrypted_header, "no; reason=" + why_not);
+        }
     }
     // A signature made inside the encryption was checked while decrypting.
-    if (copy.verify && !message.header(signature_header)) {
-        verify(work, message);
+    if (copy.verify && !message->header(signature_header)) {
+        verify(work, *message);
     }
+    return std::move(*message);
 }
 
-bool Processor::decrypt(Work& work, mime::Message& message, const std::string& recipient) {
+// The decrypted message, or nothing with the reason in `why_not` (empty when `source` is not
+// encrypted at all).
+std::optional<mime::Message> Processor::decrypt(Work& work, const mime::Message& source,
+                                                const std::string& recipient,
+                                                std::string& why_not) {
     std::string why;
     std::optional<Ciphertext> ciphertext;
     try {
-        ciphertext = ciphertext_of(message, why);
+        ciphertext = ciphertext_of(source, why);
     } catch (const Error&) {
         why = "malformed";
     }
     if (!ciphertext) {
-        if (why != "not-encrypted") {
-            message.set_header(decrypted_header, "no; reason=" + why);
-        }
-        return false;
+        why_not = why == "not-encrypted" ? "" : why;
+        return std::nullopt;
     }
     why = "no-secret-key";
     for (const auto& key : secret_keys(keys_.store(), recipient)) {
@@ -123,16 +141,15 @@ bool Processor::decrypt(Work& work, mime::Message& message, const std::string& r
             auto opened = openpgp::decrypt(keyring, ciphertext->armored, work.pgp_limits);
             std::string entity = ciphertext->mime ? std::move(opened.plaintext)
                                                   : mime::text_entity(opened.plaintext);
-            mime::Message plain = mime::replace_body(message, entity, work.mime_limits);
+            mime::Message plain = mime::replace_body(source, entity, work.mime_limits);
             plain.set_header(decrypted_header, "yes (key " + key.fingerprint + ")");
             if (auto value = signature_value(opened.signatures)) {
                 plain.set_header(signature_header, *value);
             }
-            message = std::move(plain);
             log::info(
                 "pipeline", "decrypted",
                 {{"queue_id", work.queue_id}, {"recipient", recipient}, {"key", key.fingerprint}});
-            return true;
+            return plain;
         } catch (const Error& e) {
             why = failure_reason(e.kind());
             if (e.kind() != ErrorKind::Unusable) {
@@ -140,10 +157,10 @@ bool Processor::decrypt(Work& work, mime::Message& message, const std::string& r
             }
         }
     }
-    message.set_header(decrypted_header, "no; reason=" + why);
+    why_not = why;
     log::warn("pipeline", "not-decrypted",
               {{"queue_id", work.queue_id}, {"recipient", recipient}, {"reason", why}});
-    return false;
+    return std::nullopt;
 }
 
 void Processor::verify(Work& work, mime::Message& message) {

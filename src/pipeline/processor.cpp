@@ -189,6 +189,7 @@ void Processor::produce(Work& work) {
 // A copy is built once; when it is to be decrypted again for local recipients, each of them
 // gets their own, opened with their own keys only.
 void Processor::produce_copy(Work& work, const policy::Copy& copy) {
+    bool rebuilt = copy.sign || copy.encrypt;
     std::string bytes = outbound(work, copy);
     std::string why = copy.encrypt ? (copy.sign ? "encrypt+sign" : "encrypt")
                       : copy.sign  ? "sign"
@@ -198,13 +199,17 @@ void Processor::produce_copy(Work& work, const policy::Copy& copy) {
             {work.envelope.sender, copy.recipients, std::move(bytes), why});
         return;
     }
-    for (const auto& recipient : copy.recipients) {
-        // The wrapper outbound() added is one level and two parts more than the input had.
+    // What is decrypted for each recipient: the message itself unless outbound() wrapped it.
+    std::optional<mime::Message> built;
+    if (rebuilt) {
         mime::Limits roomy = work.mime_limits;
         roomy.max_depth += 1;
         roomy.max_parts += 2;
-        mime::Message mine = mime::parse(bytes, roomy);
-        inbound(work, mine, recipient, copy);
+        built = mime::parse(bytes, roomy);
+    }
+    const mime::Message& source = built ? *built : *work.message;
+    for (const auto& recipient : copy.recipients) {
+        mime::Message mine = inbound(work, source, bytes, recipient, copy);
         work.result.messages.push_back({work.envelope.sender, {recipient}, mine.serialize(), why});
     }
 }
