@@ -87,16 +87,24 @@ Kind kind_of(armor::Type type) {
 
 }  // namespace
 
-std::optional<std::string> encrypted_payload(const Message& message) {
+std::optional<std::string_view> encrypted_payload_view(const Message& message,
+                                                       std::string& storage) {
     GMimeObject* body = message.state().body_entity();
     if (!gm::has_protocol(body, "encrypted", "application/pgp-encrypted")) {
         return std::nullopt;
     }
     required_part(body, 0, "application", "pgp-encrypted");
     GMimePart* payload = required_part(body, 1, "application", "octet-stream");
-    std::string decoded;
-    std::string_view content = gm::content_view(payload, decoded);
-    return content.data() == decoded.data() ? std::move(decoded) : std::string(content);
+    return gm::content_view(payload, storage);
+}
+
+std::optional<std::string> encrypted_payload(const Message& message) {
+    std::string storage;
+    auto view = encrypted_payload_view(message, storage);
+    if (!view) {
+        return std::nullopt;
+    }
+    return view->data() == storage.data() ? std::move(storage) : std::string(*view);
 }
 
 std::optional<SignedParts> signed_parts(const Message& message) {

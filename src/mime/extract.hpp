@@ -20,6 +20,10 @@ namespace sealpost::mime {
 // multipart/encrypted, transfer encoding undone. nullopt when the top level is not PGP/MIME
 // encrypted; Error(BadInput) when it claims to be but its two parts are not as §4 says.
 std::optional<std::string> encrypted_payload(const Message& message);
+// The same without a copy where the part's bytes can be read in place (see
+// gm::content_view): the view lives as long as `message` or `storage`.
+std::optional<std::string_view> encrypted_payload_view(const Message& message,
+                                                       std::string& storage);
 
 struct SignedParts {
     std::string entity;     // the first part exactly as transmitted, CRLF (RFC 3156 §5)

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 namespace sealpost::openpgp {
 
 std::string sign_data(Keyring& keyring, std::string_view data,
@@ -248,6 +250,9 @@ OpenedMessage decrypt(Keyring& keyring, std::string_view message, const Limits& 
     auto input = rnp::input_from(message);
     BoundedSink sink;
     sink.cap = limits.max_output_bytes;
+    // Uncompressed plaintext is smaller than the ciphertext (armor only adds to it): room for
+    // that up front spares a large message the copies of a string growing by doubling.
+    sink.data.reserve(std::min(sink.cap, message.size() + 4096));
     auto output = bounded_output(sink);
     rnp_op_verify_t raw = nullptr;
     rnp::check(rnp_op_verify_create(&raw, keyring.ffi(), input.get(), output.get()),

@@ -19,15 +19,24 @@ namespace sealpost::pipeline {
 
 namespace {
 
+// The armored ciphertext: in the message's own bytes where it can be read in place, else in
+// `storage`. Not copyable, so the view cannot outlive what it points into.
 struct Ciphertext {
-    std::string armored;
+    std::string storage;
+    std::string_view armored;
     bool mime = false;  // PGP/MIME: the plaintext is a MIME entity, else text
+
+    Ciphertext() = default;
+    Ciphertext(const Ciphertext&) = delete;
+    Ciphertext& operator=(const Ciphertext&) = delete;
 };
 
-// The ciphertext we may decrypt, or the reason there is none we may.
-std::optional<Ciphertext> ciphertext_of(const mime::Message& message, std::string& why) {
-    if (auto payload = mime::encrypted_payload(message)) {
-        return Ciphertext{std::move(*payload), true};
+// The ciphertext we may decrypt into `out`, or false and the reason there is none we may.
+bool ciphertext_of(const mime::Message& message, Ciphertext& out, std::string& why) {
+    if (auto payload = mime::encrypted_payload_view(message, out.storage)) {
+        out.armored = *payload;
+        out.mime = true;
+        return true;
     }
     for (auto& block : mime::inline_blocks(message)) {
         if (block.kind != mime::Kind::InlineEncrypted) {
@@ -35,12 +44,14 @@ std::optional<Ciphertext> ciphertext_of(const mime::Message& message, std::strin
         }
         if (!block.whole_body) {
             why = "not-whole-body";
-            return std::nullopt;
+            return false;
         }
-        return Ciphertext{std::move(block.armored), false};
+        out.storage = std::move(block.armored);
+        out.armored = out.storage;
+        return true;
     }
     why = mime::has_nested_pgp_mime(message) ? "nested-pgp-mime" : "not-encrypted";
-    return std::nullopt;
+    return false;
 }
 
 std::string failure_reason(ErrorKind kind) {
@@ -123,13 +134,14 @@ std::optional<mime::Message> Processor::decrypt(Work& work, const mime::Message&
                                                 const std::string& recipient,
                                                 std::string& why_not) {
     std::string why;
-    std::optional<Ciphertext> ciphertext;
+    Ciphertext ciphertext;
+    bool found = false;
     try {
-        ciphertext = ciphertext_of(source, why);
+        found = ciphertext_of(source, ciphertext, why);
     } catch (const Error&) {
         why = "malformed";
     }
-    if (!ciphertext) {
+    if (!found) {
         why_not = why == "not-encrypted" ? "" : why;
         return std::nullopt;
     }
@@ -138,9 +150,9 @@ std::optional<mime::Message> Processor::decrypt(Work& work, const mime::Message&
         try {
             openpgp::Keyring& keyring = decryption_keyring(key);
             provide_public_keys(keyring, keys_.store());
-            auto opened = openpgp::decrypt(keyring, ciphertext->armored, work.pgp_limits);
-            std::string entity = ciphertext->mime ? std::move(opened.plaintext)
-                                                  : mime::text_entity(opened.plaintext);
+            auto opened = openpgp::decrypt(keyring, ciphertext.armored, work.pgp_limits);
+            std::string entity =
+                ciphertext.mime ? std::move(opened.plaintext) : mime::text_entity(opened.plaintext);
             mime::Message plain = mime::replace_body(source, entity, work.mime_limits);
             plain.set_header(decrypted_header, "yes (key " + key.fingerprint + ")");
             if (auto value = signature_value(opened.signatures)) {
