@@ -1,31 +1,10 @@
 #include "discovery/names.hpp"
 
-#include <openssl/evp.h>
-
 #include "common/error.hpp"
 
 namespace sealpost::discovery {
 
 namespace {
-
-std::string digest(const EVP_MD* algorithm, std::string_view data) {
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_Digest(data.data(), data.size(), out, &length, algorithm, nullptr) != 1) {
-        throw Error(ErrorKind::Internal, "EVP_Digest failed");
-    }
-    return std::string(reinterpret_cast<const char*>(out), length);
-}
-
-std::string hex(std::string_view bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char byte : bytes) {
-        out += digits[byte >> 4];
-        out += digits[byte & 15];
-    }
-    return out;
-}
 
 std::string port_suffix(int https_port) {
     return https_port == 443 ? std::string() : ":" + std::to_string(https_port);
@@ -39,33 +18,6 @@ MailAddress split_address(std::string_view address) {
         throw Error(ErrorKind::BadInput, "'" + std::string(address) + "' is not an address");
     }
     return {std::string(address.substr(0, at)), std::string(address.substr(at + 1))};
-}
-
-std::string zbase32(std::string_view bytes) {
-    static constexpr char alphabet[] = "ybndrfg8ejkmcpqxot1uwisza345h769";
-    std::string out;
-    unsigned buffer = 0;
-    int bits = 0;
-    for (unsigned char byte : bytes) {
-        buffer = (buffer << 8) | byte;
-        bits += 8;
-        while (bits >= 5) {
-            out += alphabet[(buffer >> (bits - 5)) & 31];
-            bits -= 5;
-        }
-    }
-    if (bits > 0)
-        out += alphabet[(buffer << (5 - bits)) & 31];
-    return out;
-}
-
-std::string wkd_hash(std::string_view local) {
-    std::string lower(local);
-    for (auto& c : lower) {
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    }
-    return zbase32(digest(EVP_sha1(), lower));
 }
 
 // LIMITATION: the local part goes into ?l= unescaped; local parts with characters that need
@@ -86,8 +38,7 @@ std::string pka_owner_name(const MailAddress& address) {
 }
 
 std::string dane_owner_name(const MailAddress& address) {
-    return hex(digest(EVP_sha256(), address.local).substr(0, 28)) + "._openpgpkey." +
-           address.domain;
+    return openpgp::openpgpkey_label(address.local) + "._openpgpkey." + address.domain;
 }
 
 }  // namespace sealpost::discovery

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "openpgp/key_names.hpp"
+
 namespace sealpost::discovery {
 
 struct MailAddress {
@@ -15,11 +17,9 @@ struct MailAddress {
 // Splits a normalised address at its last '@'. Throws Error(BadInput) if it has none.
 MailAddress split_address(std::string_view address);
 
-// z-base-32 (Zooko's human-oriented base 32), as WKD spells its hashes; no padding.
-std::string zbase32(std::string_view bytes);
-
-// WKD: z-base-32 of the SHA-1 of the lower-cased local part (32 characters).
-std::string wkd_hash(std::string_view local);
+// WKD's hash of a local part, exactly as the key server publishes it.
+using openpgp::wkd_hash;
+using openpgp::zbase32;
 std::string wkd_advanced_url(const MailAddress& address, int https_port);
 std::string wkd_direct_url(const MailAddress& address, int https_port);
 
