@@ -16,6 +16,7 @@
 #include <random>
 #include <tuple>
 
+#include "common/allocator.hpp"
 #include "common/log.hpp"
 #include "keystore/key_choice.hpp"
 #include "keystore/keyring_cache.hpp"
@@ -365,6 +366,7 @@ void profile(const std::string& dir, const std::string& algorithm) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    tune_allocator();  // as the sealpost binary does
     Options options;
     if (argc > 2 && std::string(argv[1]) == "--profile") {
         auto dir = bench::temp_dir("sealpost-profile");

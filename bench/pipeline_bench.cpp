@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "common/allocator.hpp"
 #include "common/log.hpp"
 #include "common/secret.hpp"
 #include "directory/sqlite_directory.hpp"
@@ -322,6 +323,7 @@ void run_algorithm(const std::string& name, openpgp::KeyAlgorithm algorithm, con
 }  // namespace
 
 int main(int argc, char** argv) {
+    tune_allocator();  // as the sealpost binary does
     Options options;
     std::string mode = argc > 1 ? argv[1] : "";
     bool quick = mode == "--quick";

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/allocator.hpp"
 #include "common/log.hpp"
 #include "directory/sqlite_directory.hpp"
 #include "keystore/data_dir.hpp"
@@ -186,6 +187,7 @@ void warm_up(const Scenario& s, unsigned short port) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    tune_allocator();  // as the sealpost binary does
     bool quick = argc > 1 && std::string(argv[1]) == "--quick";
     std::size_t messages_per_client_count = quick ? 400 : 8000;
     double in_process_seconds = quick ? 1.5 : 4.0;

@@ -112,8 +112,8 @@ struct Shared {
 
 asio::awaitable<void> pause(double seconds) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
-    timer.expires_after(std::chrono::duration_cast<Clock::duration>(
-        std::chrono::duration<double>(seconds)));
+    timer.expires_after(
+        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)));
     co_await timer.async_wait(asio::use_awaitable);
 }
 

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "app/context.hpp"
+#include "common/allocator.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "sealpost/version.hpp"
@@ -42,6 +43,7 @@ int exit_code_for(sealpost::ErrorKind kind) {
 
 int main(int argc, char** argv) {
     using namespace sealpost;
+    tune_allocator();
     log::divert_stray_output();
     CLI::App app{"Sealpost: server-side OpenPGP for mail servers", "sealpost"};
     app.require_subcommand(1);

@@ -1,6 +1,7 @@
 // Line-based search for OpenPGP armor (RFC 4880 §6.2).
 #include "mime/armor.hpp"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 
@@ -53,24 +54,55 @@ bool blank(std::string_view text) {
     return true;
 }
 
+// Where the next line from `from` on that starts with `prefix` begins, or npos. A search for
+// the prefix, not a walk over every line: bodies can be megabytes.
+std::size_t next_line_with(std::string_view text, std::string_view prefix, std::size_t from) {
+    for (std::size_t at = text.find(prefix, from); at != std::string_view::npos;
+         at = text.find(prefix, at + 1)) {
+        if (at == 0 || text[at - 1] == '\n') {
+            return at;
+        }
+    }
+    return std::string_view::npos;
+}
+
+// The line that starts at `at`, without its line break.
+std::string_view line_at(std::string_view text, std::size_t at) {
+    std::size_t end = std::min(text.find('\n', at), text.size());
+    std::string_view line = text.substr(at, end - at);
+    if (!line.empty() && line.back() == '\r') {
+        line.remove_suffix(1);
+    }
+    return line;
+}
+
 }  // namespace
 
+// Line by line in effect: a BEGIN line opens a block, and only its own END line closes it.
 std::vector<Block> find(std::string_view text, std::size_t max_blocks) {
     std::vector<Block> blocks;
-    std::optional<Markers> open;
-    std::size_t open_at = 0;
-    text::Lines lines(text);
-    std::string_view line;
-    std::size_t start = 0;
-    while (blocks.size() < max_blocks && lines.next(line, start)) {
-        if (!open) {
-            open = opening(line);
-            open_at = start;
-        } else if (is_line(line, open->end)) {
-            std::size_t end = start + line.size();
-            blocks.push_back({open->type, text.substr(open_at, end - open_at)});
-            open.reset();
+    std::size_t from = 0;
+    while (blocks.size() < max_blocks) {
+        std::size_t open_at = next_line_with(text, "-----BEGIN PGP ", from);
+        if (open_at == std::string_view::npos) {
+            break;
         }
+        std::string_view first = line_at(text, open_at);
+        from = open_at + first.size();
+        auto open = opening(first);
+        if (!open) {
+            continue;
+        }
+        std::size_t end_at = next_line_with(text, open->end, from);
+        while (end_at != std::string_view::npos && !is_line(line_at(text, end_at), open->end)) {
+            end_at = next_line_with(text, open->end, end_at + 1);
+        }
+        if (end_at == std::string_view::npos) {
+            break;  // never closed: no block, as a reader going line by line would find
+        }
+        std::size_t end = end_at + line_at(text, end_at).size();
+        blocks.push_back({open->type, text.substr(open_at, end - open_at)});
+        from = end;
     }
     return blocks;
 }

@@ -220,13 +220,14 @@ Message replace_body(const Message& original, std::string_view decrypted_entity,
     std::string_view crlf = text::crlf_view(decrypted_entity, converted);
     Entity entity = split_entity(crlf);
 
-    std::string out = outer_headers(original, entity.subject.has_value());
-    out.reserve(out.size() + crlf.size() + 64);
-    out += entity.subject.value_or("");
-    out += entity.content_fields;
-    out += "\r\n";
-    out += entity.body;
-    return parse(out, limits);
+    std::string headers = outer_headers(original, entity.subject.has_value());
+    gm::CrlfBuffer out(headers.size() + crlf.size() + 64);
+    out.append(headers);
+    out.append(entity.subject.value_or(""));
+    out.append(entity.content_fields);
+    out.append("\r\n");
+    out.append(entity.body);
+    return detail::parse_built(out, limits);
 }
 
 }  // namespace sealpost::mime

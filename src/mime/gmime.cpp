@@ -155,13 +155,39 @@ std::optional<std::string_view> encoded_view(GMimePart* part) {
     return bytes.substr(start, end - start);
 }
 
-Parsed parse_message(std::string_view raw) {
-    ensure_initialized();
-    GByteArray* array = g_byte_array_sized_new(static_cast<guint>(raw.size() + raw.size() / 32));
-    append_crlf(array, raw);
+CrlfBuffer::CrlfBuffer(std::size_t reserve)
+    : array_(g_byte_array_sized_new(static_cast<guint>(reserve))) {}
 
+CrlfBuffer::~CrlfBuffer() {
+    if (array_ != nullptr) {
+        g_byte_array_unref(array_);
+    }
+}
+
+void CrlfBuffer::append(std::string_view bytes) {
+    append_crlf(array_, bytes);
+}
+
+std::string_view CrlfBuffer::view() const {
+    return {reinterpret_cast<const char*>(array_->data), array_->len};
+}
+
+GByteArray* CrlfBuffer::release() {
+    GByteArray* out = array_;
+    array_ = g_byte_array_new();
+    return out;
+}
+
+Parsed parse_message(std::string_view raw) {
+    CrlfBuffer bytes(raw.size() + raw.size() / 32);
+    bytes.append(raw);
+    return parse_message(bytes);
+}
+
+Parsed parse_message(CrlfBuffer& bytes) {
+    ensure_initialized();
     Parsed parsed;
-    parsed.stream.reset(g_mime_stream_mem_new_with_byte_array(array));
+    parsed.stream.reset(g_mime_stream_mem_new_with_byte_array(bytes.release()));
     Ptr<GMimeParser> parser(g_mime_parser_new_with_stream(parsed.stream.get()));
     g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
     parsed.message.reset(g_mime_parser_construct_message(parser.get(), nullptr));

@@ -74,6 +74,28 @@ struct Parsed {
 // `message` is null when GMime finds no header block.
 Parsed parse_message(std::string_view raw);
 
+// Bytes written for GMime to parse, in the array its memory stream will own, so a message
+// we build is not copied once more to be parsed.
+class CrlfBuffer {
+public:
+    explicit CrlfBuffer(std::size_t reserve);
+    ~CrlfBuffer();
+    CrlfBuffer(const CrlfBuffer&) = delete;
+    CrlfBuffer& operator=(const CrlfBuffer&) = delete;
+
+    // Appends bytes, turning each bare LF into CRLF.
+    void append(std::string_view bytes);
+    std::string_view view() const;
+    // Hands the array over; the buffer is empty afterwards.
+    GByteArray* release();
+
+private:
+    GByteArray* array_;
+};
+
+// As parse_message(), on bytes already in a CrlfBuffer (which it empties).
+Parsed parse_message(CrlfBuffer& bytes);
+
 // The bytes of a memory stream that parse_message created.
 std::string_view stream_bytes(GMimeStream* stream);
 

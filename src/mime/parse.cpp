@@ -84,11 +84,7 @@ std::size_t body_offset(std::string_view bytes, std::size_t headers_end) {
     return std::min(headers_end, bytes.size());
 }
 
-}  // namespace
-
-Message parse(std::string_view raw, const Limits& limits) {
-    prescan(raw, limits);
-    gm::Parsed parsed = gm::parse_message(raw);
+Message checked(gm::Parsed parsed, const Limits& limits) {
     if (!parsed.message || g_mime_message_get_mime_part(parsed.message.get()) == nullptr) {
         throw Error(ErrorKind::BadInput, "not an Internet message: no header block");
     }
@@ -100,5 +96,21 @@ Message parse(std::string_view raw, const Limits& limits) {
     state->body_offset = body_offset(state->bytes(), parsed.headers_end);
     return Message(std::move(state));
 }
+
+}  // namespace
+
+Message parse(std::string_view raw, const Limits& limits) {
+    prescan(raw, limits);
+    return checked(gm::parse_message(raw), limits);
+}
+
+namespace detail {
+
+Message parse_built(gm::CrlfBuffer& bytes, const Limits& limits) {
+    prescan(bytes.view(), limits);
+    return checked(gm::parse_message(bytes), limits);
+}
+
+}  // namespace detail
 
 }  // namespace sealpost::mime
