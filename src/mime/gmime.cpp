@@ -33,6 +33,9 @@ bool is_bare_lf(std::string_view raw, std::size_t lf) {
 // Appends `raw` to `array`, turning each bare LF into CRLF: the bare LFs are counted first,
 // the array sized once, and the runs between them copied whole.
 void append_crlf(GByteArray* array, std::string_view raw) {
+    if (raw.empty()) {
+        return;  // nothing to copy, and memcpy must not see a null pointer
+    }
     std::size_t bare = 0;
     for (std::size_t lf = raw.find('\n'); lf != std::string_view::npos;
          lf = raw.find('\n', lf + 1)) {
