@@ -8,6 +8,8 @@ chmod 755 "$T"
 export GNUPGHOME="$T/gnupg"
 mkdir -m 700 "$GNUPGHOME"
 cleanup() {
+    # A daemon a failed test started (start_sealpost in mta_lib.sh) must not outlive it.
+    if [ -n "${sealpost_pid:-}" ]; then kill "$sealpost_pid" 2>/dev/null || true; fi
     [ -n "${KEEP_T:-}" ] && { echo "kept $T" >&2; return; }
     gpgconf --kill all >/dev/null 2>&1 || true
     rm -rf "$T"
