@@ -10,7 +10,8 @@ namespace sealpost::app {
 namespace {
 
 std::string keyserver_base(const config::Config& config) {
-    std::string base = config.keyserver.public_url.empty() ? "http://" + config.keyserver.address
+    std::string scheme = config.keyserver.tls_certificate.empty() ? "http://" : "https://";
+    std::string base = config.keyserver.public_url.empty() ? scheme + config.keyserver.address
                                                            : config.keyserver.public_url;
     while (!base.empty() && base.back() == '/') {
         base.pop_back();

@@ -169,6 +169,12 @@ void read_keyserver(TableReader& table, Keyserver& out) {
         table.fail("address", "must be host:port, got " + in_quotes(out.address));
     }
     table.read("public_url", out.public_url);
+    table.read("tls_certificate", out.tls_certificate);
+    table.read("tls_key", out.tls_key);
+    if (out.tls_certificate.empty() != out.tls_key.empty()) {
+        table.fail(out.tls_key.empty() ? "tls_key" : "tls_certificate",
+                   "HTTPS needs both tls_certificate and tls_key");
+    }
     if (!out.public_url.empty() && out.public_url.rfind("http://", 0) != 0 &&
         out.public_url.rfind("https://", 0) != 0) {
         table.fail("public_url",

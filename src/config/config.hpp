@@ -163,6 +163,10 @@ struct Keyserver {
     // The base URL under which others reach it, for PKA1 records' uri=; empty: "http://" and
     // the listen address.
     std::string public_url;
+    // HTTPS: a certificate chain and its key (PEM; relative paths in the data directory). Both
+    // empty: plain HTTP. WKD clients need HTTPS on openpgpkey.DOMAIN or DOMAIN.
+    std::string tls_certificate;
+    std::string tls_key;
 
     bool operator==(const Keyserver&) const = default;
 };

@@ -172,8 +172,13 @@ workers = 0
 [keyserver]
 address = "127.0.0.1:9026"
 # The base URL others reach it under, used in the uri= of PKA1 records that
-# `sealpost dns records` prints. Empty: http:// and the address above.
+# `sealpost dns records` prints. Empty: http:// (https:// with TLS) and the address above.
 public_url = ""
+# HTTPS: the certificate chain and private key (PEM files, relative to the data directory).
+# Both empty: plain HTTP. Web Key Directory clients fetch only over HTTPS, from
+# openpgpkey.DOMAIN or DOMAIN, so the certificate must name those.
+tls_certificate = ""
+tls_key = ""
 
 # The daemon's HTTP listener: /metrics (Prometheus) and /healthz. Empty means none.
 [http]

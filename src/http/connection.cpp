@@ -3,6 +3,7 @@
 #include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
@@ -129,18 +130,44 @@ struct Connection::Incoming {
 };
 
 Connection::Connection(net::ip::tcp::socket socket, std::shared_ptr<ServerState> state)
-    : state_(std::move(state)), stream_(std::move(socket)), peer_(peer_of(stream_.socket())) {}
+    : state_(std::move(state)),
+      stream_(std::move(socket), state_->options.tls),
+      peer_(peer_of(stream_.tcp().socket())) {}
 
 void Connection::shut_down() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
         self->closing_ = true;
         if (self->waiting_) {
-            self->stream_.cancel();
+            self->stream_.tcp().cancel();
         }
     });
 }
 
+net::awaitable<bool> Connection::handshake() {
+    if (!stream_.is_tls()) {
+        co_return true;
+    }
+    beast::error_code ec;
+    waiting_ = true;
+    stream_.tcp().expires_after(state_->options.read_timeout);
+    co_await stream_.tls().async_handshake(net::ssl::stream_base::server, with_error(ec));
+    waiting_ = false;
+    if (ec) {
+        // A peer that connects and leaves (a port probe) is no news; anything else is.
+        bool left = ec == net::ssl::error::stream_truncated || ec == net::error::eof;
+        log::event(left ? log::Level::Debug : log::Level::Warn, component, "tls-failed",
+                   {{"peer", peer_}, {"error", ec.message()}});
+        beast::error_code ignored;
+        stream_.tcp().socket().close(ignored);
+        co_return false;
+    }
+    co_return true;
+}
+
 net::awaitable<void> Connection::run() {
+    if (!co_await handshake()) {
+        co_return;
+    }
     bool drain = false;
     while (!closing_ && !state_->stopping()) {
         Incoming incoming;
@@ -161,7 +188,7 @@ net::awaitable<Connection::ReadOutcome> Connection::read_request(Incoming& incom
     parser.header_limit(static_cast<std::uint32_t>(state_->options.max_header_bytes));
     parser.body_limit(state_->options.max_body_bytes);
     waiting_ = true;
-    stream_.expires_after(state_->options.read_timeout);
+    stream_.tcp().expires_after(state_->options.read_timeout);
 
     beast::error_code ec;
     co_await bhttp::async_read_header(stream_, buffer_, parser, with_error(ec));
@@ -262,7 +289,7 @@ net::awaitable<bool> Connection::write(unsigned version, bool head_only, const R
     message.keep_alive(keep_alive);
 
     beast::error_code ec;
-    stream_.expires_after(state_->options.write_timeout);
+    stream_.tcp().expires_after(state_->options.write_timeout);
     co_await bhttp::async_write(stream_, message, with_error(ec));
     if (ec) {
         log::warn(component, "write-failed", {{"peer", peer_}, {"error", ec.message()}});
@@ -275,10 +302,15 @@ net::awaitable<void> Connection::close(bool drain) {
     // The socket may already be closed (a timeout closes it); errors from shutting down a
     // connection we are done with change nothing, so they are not reported.
     beast::error_code ignored;
-    auto& socket = stream_.socket();
+    auto& socket = stream_.tcp().socket();
+    if (stream_.is_tls() && socket.is_open()) {
+        // close_notify, so the client knows the response is whole; not waited for long.
+        stream_.tcp().expires_after(max_drain_time);
+        co_await stream_.tls().async_shutdown(with_error(ignored));
+    }
     socket.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
     if (drain && socket.is_open()) {
-        stream_.expires_after(std::min(state_->options.read_timeout, max_drain_time));
+        stream_.tcp().expires_after(std::min(state_->options.read_timeout, max_drain_time));
         std::array<char, 4096> sink;
         std::size_t drained = 0;
         beast::error_code ec;

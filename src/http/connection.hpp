@@ -18,6 +18,7 @@
 #include "common/metrics.hpp"
 #include "http/http_server.hpp"
 #include "http/router.hpp"
+#include "http/stream.hpp"
 
 namespace sealpost::http::detail {
 
@@ -63,6 +64,8 @@ public:
 
     const std::string& peer() const { return peer_; }
     boost::asio::any_io_executor executor() { return stream_.get_executor(); }
+    // TLS listeners only: the handshake, within the read timeout. False: closed, logged.
+    boost::asio::awaitable<bool> handshake();
 
 private:
     struct Incoming;
@@ -77,7 +80,7 @@ private:
     boost::asio::awaitable<void> close(bool drain);
 
     std::shared_ptr<ServerState> state_;
-    boost::beast::tcp_stream stream_;
+    ConnectionStream stream_;
     boost::beast::flat_buffer buffer_;
     std::string peer_;
     bool waiting_ = false;  // waiting for (or reading) a request: shut_down() cancels at once

@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -28,6 +29,8 @@ struct HttpServerOptions {
     std::size_t max_header_bytes = 8 * 1024;  // request line and header fields; more: 431
     std::size_t max_body_bytes = 64 * 1024;   // more: 413
     std::size_t max_connections = 256;        // more are closed as soon as accepted
+    // When set, every connection speaks TLS (HTTPS) with this context's certificate.
+    std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 namespace detail {

@@ -4,13 +4,14 @@
 # records`, served by NSD; the sender (sealpost.test) runs `sealpost serve`, and when its user
 # alice sends to a publisher's user it has no key for, the daemon finds the key by PKA1, by WKD
 # or by DANE (one source switched on at a time, by SIGHUP) and the message leaves encrypted to
-# it; the publisher's own daemon then decrypts it. WKD is HTTPS: the key server sits behind
-# stunnel, as a site puts it behind a TLS proxy. A recipient nobody publishes a key for gets
-# the message in clear, after a logged lookup. Only 127.0.0.1 is contacted.
+# it; the publisher's own daemon then decrypts it. The key server speaks HTTPS with a test
+# certificate the sender trusts (WKD is HTTPS only; the PKA1 URI is HTTPS too). A recipient
+# nobody publishes a key for gets the message in clear, after a logged lookup. Only 127.0.0.1
+# is contacted.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/mta_lib.sh"
 source "$(dirname "$0")/dns_lib.sh"
-for tool in nsd ldns-keygen ldns-signzone stunnel4 openssl swaks python3 curl; do
+for tool in nsd ldns-keygen ldns-signzone openssl swaks python3 curl; do
     command -v "$tool" >/dev/null || { echo "skip: $tool is not installed"; exit 77; }
 done
 
@@ -20,7 +21,7 @@ fpr_of() {  # fpr_of SP-FUNCTION ADDRESS: the fingerprint of the address's key t
     "$1" keys list --filter "$2" --json | python3 -c 'import json,sys
 print(json.load(sys.stdin)[0]["fingerprint"])'
 }
-PORT_DNS=$(free_port) KEYS=$(free_port) TLS=$(free_port)
+PORT_DNS=$(free_port) KEYS=$(free_port)
 PUB_IN=$(free_port) SUBMIT=$(free_port)
 
 # --- the publisher: three users, its key server, and its zone ---
@@ -29,6 +30,10 @@ for user in paula wendy dana; do
     pub users add "$user@remote.test" >/dev/null
     pub keys generate --user "$user@remote.test" >/dev/null
 done
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj "/CN=openpgpkey.remote.test" -keyout "$T/tls.key" -out "$T/tls.crt" \
+    -addext "subjectAltName=DNS:openpgpkey.remote.test,DNS:remote.test,DNS:keys.remote.test" \
+    2>/dev/null
 cat >"$P/sealpost.toml" <<TOML
 [relay]
 next_hop = "maildir:$T/publisher-mail"
@@ -38,7 +43,9 @@ address = ""
 serve_http = true
 [keyserver]
 address = "127.0.0.1:$KEYS"
-public_url = "http://keys.remote.test:$KEYS"
+public_url = "https://keys.remote.test:$KEYS"
+tls_certificate = "$T/tls.crt"
+tls_key = "$T/tls.key"
 [discovery]
 pka = false
 wkd = false
@@ -49,26 +56,19 @@ role = "inbound"
 TOML
 "$SEALPOST" --data-dir "$P" serve >>"$T/publisher.log" 2>&1 &
 publisher_pid=$!
-trap 'kill ${nsd_pid:-} ${stunnel_pid:-} $publisher_pid 2>/dev/null || true; cleanup' EXIT
+trap 'kill ${nsd_pid:-} $publisher_pid 2>/dev/null || true; cleanup' EXIT
 wait_port "$PUB_IN"
 wait_port "$KEYS"
-
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-    -subj "/CN=openpgpkey.remote.test" -keyout "$T/tls.key" -out "$T/tls.crt" \
-    -addext "subjectAltName=DNS:openpgpkey.remote.test,DNS:remote.test" 2>/dev/null
-cat >"$T/stunnel.conf" <<CONF
-foreground = yes
-pid =
-output = $T/stunnel.log
-[wkd]
-accept = 127.0.0.1:$TLS
-connect = 127.0.0.1:$KEYS
-cert = $T/tls.crt
-key = $T/tls.key
-CONF
-stunnel4 "$T/stunnel.conf" 2>>"$T/stunnel.log" &
-stunnel_pid=$!
-wait_port "$TLS"
+grep -q "key server at https://127.0.0.1:$KEYS" "$T/publisher.log" ||
+    fail "the key server did not start with HTTPS: $(cat "$T/publisher.log")"
+# Any client that checks the certificate gets the key over HTTPS; plain HTTP gets no answer.
+code=$(curl -s --cacert "$T/tls.crt" --resolve "keys.remote.test:$KEYS:127.0.0.1" -o "$T/hkp" \
+    -w '%{http_code}' "https://keys.remote.test:$KEYS/pks/lookup?op=get&search=wendy@remote.test")
+[ "$code" = 200 ] && grep -q 'BEGIN PGP PUBLIC KEY BLOCK' "$T/hkp" ||
+    fail "HKP over HTTPS: status $code"
+plain=$(curl -s -m 5 -o /dev/null -w '%{http_code}' \
+    "http://127.0.0.1:$KEYS/pks/lookup?op=get&search=wendy@remote.test" || true)
+[ "$plain" != 200 ] || fail "the HTTPS key server answered plain HTTP"
 
 pub dns records --domain remote.test >"$T/records"
 dane_label=$(printf %s dana | sha256sum | cut -c1-56)
@@ -85,7 +85,8 @@ mkdir -p "$T/dns/zones"
 sign_zone "$T/dns" remote.test >"$T/dns/anchor.ds"
 start_nsd "$T/dns" "$PORT_DNS" remote.test
 unbound_test_conf "$T/unbound.conf"
-pass "publisher: key server on :$KEYS (TLS :$TLS), signed zone from dns records on NSD :$PORT_DNS"
+pass "publisher: key server on :$KEYS answers HKP over HTTPS (certificate checked), not plain" \
+    "HTTP; signed zone from dns records on NSD :$PORT_DNS"
 
 # --- the sender: alice, and a daemon whose next hop is a Maildir we can read ---
 sp init "$T/data" --domain sealpost.test >/dev/null
@@ -105,7 +106,7 @@ resolver = "127.0.0.1:$PORT_DNS"
 unbound_config = "$T/unbound.conf"
 trust_anchor = "$T/dns/anchor.ds"
 ca_file = "$T/tls.crt"
-https_port = $TLS
+https_port = $KEYS
 lookup_timeout_ms = 3000
 max_wait_ms = 8000
 [[listener]]

@@ -205,13 +205,25 @@ void Daemon::start() {
 }
 
 void Daemon::start_key_server(const config::Config& config) {
+    http::HttpServerOptions options{.listen = config.keyserver.address};
+    if (!config.keyserver.tls_certificate.empty()) {
+        // A key server asked for HTTPS that cannot have it does not start at all: serving WKD
+        // over plain HTTP instead would only look like it works.
+        options.tls =
+            make_tls_context(in_data_dir(data_dir.root, config.keyserver.tls_certificate).string(),
+                             in_data_dir(data_dir.root, config.keyserver.tls_key).string());
+    }
+    bool https = options.tls != nullptr;
     key_server.emplace(data_dir.keystore(), keyserver::KeyserverOptions{});
-    key_listener.emplace(io, http::HttpServerOptions{.listen = config.keyserver.address});
+    key_listener.emplace(io, options);
     key_server->add_routes(*key_listener);
     key_listener->start();
     log::info("daemon", "key_server_listening",
-              {{"address", config.keyserver.address}, {"port", key_listener->bound_port()}});
-    std::cout << "sealpost: key server at http://" << config.keyserver.address << "/pks/lookup\n";
+              {{"address", config.keyserver.address},
+               {"port", key_listener->bound_port()},
+               {"tls", https ? "yes" : "no"}});
+    std::cout << "sealpost: key server at " << (https ? "https://" : "http://")
+              << config.keyserver.address << "/pks/lookup\n";
 }
 
 void Daemon::wait_for_signal() {

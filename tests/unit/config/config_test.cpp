@@ -166,6 +166,17 @@ TEST(ConfigParse, DiscoveryResolverAndKeyserverUrl) {
               std::string::npos);
 }
 
+TEST(ConfigParse, KeyserverHttpsNeedsCertificateAndKey) {
+    auto c = parse("[keyserver]\ntls_certificate = \"tls/keys.pem\"\ntls_key = \"tls/keys.key\"\n",
+                   "k.toml");
+    EXPECT_EQ(c.keyserver.tls_certificate, "tls/keys.pem");
+    EXPECT_EQ(c.keyserver.tls_key, "tls/keys.key");
+    EXPECT_NE(error_of("[keyserver]\ntls_certificate = \"c.pem\"\n").find("keyserver.tls_key"),
+              std::string::npos);
+    EXPECT_NE(error_of("[keyserver]\ntls_key = \"k.pem\"\n").find("keyserver.tls_certificate"),
+              std::string::npos);
+}
+
 TEST(ConfigParse, ListenerOnTheNextHopIsALoop) {
     auto text = std::string(
         "[relay]\nnext_hop = \"smtp://127.0.0.1:2525\"\n"
