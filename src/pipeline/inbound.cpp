@@ -111,12 +111,7 @@ mime::Message Processor::inbound(Work& work, const mime::Message& source, std::s
         message = decrypt(work, source, recipient, why_not);
     }
     if (!message) {
-        // The wrapper outbound() may have added is one level and two parts more than the
-        // input had.
-        mime::Limits roomy = work.mime_limits;
-        roomy.max_depth += 1;
-        roomy.max_parts += 2;
-        message = mime::parse(bytes, roomy);
+        message = mime::parse(bytes, work.copy_limits());
         if (!why_not.empty()) {
             message->set_header(decrypted_header, "no; reason=" + why_not);
         }

@@ -189,7 +189,6 @@ void Processor::produce(Work& work) {
 // A copy is built once; when it is to be decrypted again for local recipients, each of them
 // gets their own, opened with their own keys only.
 void Processor::produce_copy(Work& work, const policy::Copy& copy) {
-    bool rebuilt = copy.sign || copy.encrypt;
     std::string bytes = outbound(work, copy);
     std::string why = copy.encrypt ? (copy.sign ? "encrypt+sign" : "encrypt")
                       : copy.sign  ? "sign"
@@ -201,11 +200,8 @@ void Processor::produce_copy(Work& work, const policy::Copy& copy) {
     }
     // What is decrypted for each recipient: the message itself unless outbound() wrapped it.
     std::optional<mime::Message> built;
-    if (rebuilt) {
-        mime::Limits roomy = work.mime_limits;
-        roomy.max_depth += 1;
-        roomy.max_parts += 2;
-        built = mime::parse(bytes, roomy);
+    if (copy.sign || copy.encrypt) {
+        built = mime::parse(bytes, work.copy_limits());
     }
     const mime::Message& source = built ? *built : *work.message;
     for (const auto& recipient : copy.recipients) {

@@ -21,6 +21,15 @@ struct Processor::Work {
     std::optional<mime::Message> message;  // X-Sealpost-* removed, Subject codes removed
     policy::MessageDecision decision;
     Result result;
+
+    // The bounds for parsing a copy of this message: the PGP/MIME wrapper outbound() may add
+    // is one level and two parts more than the input had.
+    mime::Limits copy_limits() const {
+        mime::Limits roomy = mime_limits;
+        roomy.max_depth += 1;
+        roomy.max_parts += 2;
+        return roomy;
+    }
 };
 
 // Keystore questions, each for an address as the envelope gives it.

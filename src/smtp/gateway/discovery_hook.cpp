@@ -29,9 +29,10 @@ void DiscoveryHook::find(const std::string& address, Deadline deadline, std::str
             log::warn("discovery", "sweep-failed", {{"error", error.what()}});
         }
     }
+    auto started = std::chrono::steady_clock::now();
     auto outcome = discovery_.find(address, deadline);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::steady_clock::now() - now)
+                  std::chrono::steady_clock::now() - started)
                   .count();
     log::info("discovery", "looked-up",
               {{"queue_id", queue_id},
