@@ -45,7 +45,6 @@ mkdir -p "$T/www/.well-known/openpgpkey/sealpost.test/hu"
 cp "$T/www/keys/carol.pgp" "$T/www/.well-known/openpgpkey/sealpost.test/hu/$(wkd_hash carol)"
 pass "made 7 keys with gpg; carol's at WKD hash $(wkd_hash carol)"
 
-PORT_DNS=$(free_port)
 PORT_HTTP=$(free_port)
 PORT_HTTPS=$(free_port)
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
@@ -84,7 +83,8 @@ sign_zone "$T/dns" broken.test >/dev/null
 # broken.test's anchor is the DS of a key that did not sign it: its answers are bogus.
 (cd "$T/dns" && cat "$(ldns-keygen -k -a ECDSAP256SHA256 broken.test).ds" >>anchor.ds)
 cp "$T/dns/zones/plain.test.zone" "$T/dns/zones/plain.test.zone.signed"
-start_nsd "$T/dns" "$PORT_DNS" sealpost.test plain.test broken.test
+start_nsd "$T/dns" sealpost.test plain.test broken.test
+PORT_DNS=$nsd_port
 wait_port "$PORT_HTTP"
 wait_port "$PORT_HTTPS"
 unbound_test_conf "$T/unbound.conf"

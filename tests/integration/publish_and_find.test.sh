@@ -21,7 +21,7 @@ fpr_of() {  # fpr_of SP-FUNCTION ADDRESS: the fingerprint of the address's key t
     "$1" keys list --filter "$2" --json | python3 -c 'import json,sys
 print(json.load(sys.stdin)[0]["fingerprint"])'
 }
-PORT_DNS=$(free_port) KEYS=$(free_port)
+KEYS=$(free_port)
 PUB_IN=$(free_port) SUBMIT=$(free_port)
 
 # --- the publisher: three users, its key server, and its zone ---
@@ -83,7 +83,8 @@ mkdir -p "$T/dns/zones"
 [ "$(grep -c -e _pka -e _openpgpkey "$T/dns/zones/remote.test.zone")" = 2 ] ||
     fail "dns records lack paula's PKA1 or dana's OPENPGPKEY record: $(cat "$T/records")"
 sign_zone "$T/dns" remote.test >"$T/dns/anchor.ds"
-start_nsd "$T/dns" "$PORT_DNS" remote.test
+start_nsd "$T/dns" remote.test
+PORT_DNS=$nsd_port
 unbound_test_conf "$T/unbound.conf"
 pass "publisher: key server on :$KEYS answers HKP over HTTPS (certificate checked), not plain" \
     "HTTP; signed zone from dns records on NSD :$PORT_DNS"
