@@ -41,6 +41,7 @@ struct Options {
     double large_seconds = 1.5;  // per measurement at 20 MiB
     bool large_only = false;     // --large: the 20 MiB figures of Ed25519 only (for profiling)
     bool small_only = false;     // --small: the 4 KiB figures of Ed25519 only (for profiling)
+    bool memory_only = false;    // --memory: the peak memory figures of Ed25519 only
 };
 
 // Runs `op` repeatedly for about `seconds` (at least once after a warm-up) and returns
@@ -281,6 +282,43 @@ double peak_growth_mib(Op op) {
     return growth;
 }
 
+// The peak memory of one 20 MiB message each way, each measured in a forked child.
+void print_memory(Setup& s, const std::string& name) {
+    constexpr std::size_t large = 20 * MiB;
+    Inputs in = make_inputs(s, large);
+    double msg = static_cast<double>(large) / MiB;
+    auto seal = peak_growth_mib([&] { s.submit(in.seal_raw, "carol@remote.test"); });
+    auto open = peak_growth_mib([&] { s.receive(in.open_raw); });
+    auto print = [&](const char* what, double growth) {
+        std::printf("%-8s %-7s %-15s peak RSS growth %6.1f MiB | 2x message %5.1f MiB | %s\n",
+                    name.c_str(), "20 MiB", what, growth, 2 * msg,
+                    growth < 0         ? "not measured"
+                    : growth < 2 * msg ? "under"
+                                       : "OVER");
+    };
+    print("sign+encrypt", seal);
+    print("decrypt+verify", open);
+}
+
+void run_measurements(Setup& s, const std::string& name, const Options& options, bool memory) {
+    if (options.memory_only) {
+        print_memory(s, name);
+        return;
+    }
+    if (memory)
+        print_memory(s, name);  // first, before any large message has been through this process
+    for (std::size_t size : {4 * KiB, 64 * KiB, 1 * MiB}) {
+        if (options.large_only || (options.small_only && size > 4 * KiB))
+            break;
+        Inputs in = make_inputs(s, size);
+        print_rates(name, size, measure(s, in, options.seconds));
+    }
+    if (!options.small_only) {
+        Inputs in = make_inputs(s, 20 * MiB);
+        print_throughput(name, 20 * MiB, measure(s, in, options.large_seconds));
+    }
+}
+
 void run_algorithm(const std::string& name, openpgp::KeyAlgorithm algorithm, const Options& options,
                    bool memory) {
     auto dir = bench::temp_dir("sealpost-pipeline-bench");
@@ -288,34 +326,7 @@ void run_algorithm(const std::string& name, openpgp::KeyAlgorithm algorithm, con
         auto start = Clock::now();
         Setup s(dir, algorithm);
         std::printf("%s: keys generated in %.1f s\n", name.c_str(), bench::seconds_since(start));
-        if (memory) {
-            // Memory first, before any large message has been through this process.
-            constexpr std::size_t large = 20 * MiB;
-            Inputs in = make_inputs(s, large);
-            double msg = static_cast<double>(large) / MiB;
-            auto seal = peak_growth_mib([&] { s.submit(in.seal_raw, "carol@remote.test"); });
-            auto open = peak_growth_mib([&] { s.receive(in.open_raw); });
-            auto print = [&](const char* what, double growth) {
-                std::printf(
-                    "%-8s %-7s %-15s peak RSS growth %6.1f MiB | 2x message %5.1f MiB | %s\n",
-                    name.c_str(), "20 MiB", what, growth, 2 * msg,
-                    growth < 0         ? "not measured"
-                    : growth < 2 * msg ? "under"
-                                       : "OVER");
-            };
-            print("sign+encrypt", seal);
-            print("decrypt+verify", open);
-        }
-        for (std::size_t size : {4 * KiB, 64 * KiB, 1 * MiB}) {
-            if (options.large_only || (options.small_only && size > 4 * KiB))
-                break;
-            Inputs in = make_inputs(s, size);
-            print_rates(name, size, measure(s, in, options.seconds));
-        }
-        if (!options.small_only) {
-            Inputs in = make_inputs(s, 20 * MiB);
-            print_throughput(name, 20 * MiB, measure(s, in, options.large_seconds));
-        }
+        run_measurements(s, name, options, memory);
     }
     std::filesystem::remove_all(dir);
 }
@@ -331,6 +342,7 @@ int main(int argc, char** argv) {
         options = {0.2, 0.1};
     options.large_only = mode == "--large";
     options.small_only = mode == "--small";
+    options.memory_only = mode == "--memory";
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     log::set_level(log::Level::Warn);
     std::printf(
@@ -339,7 +351,7 @@ int main(int argc, char** argv) {
         quick ? "quick run" : "full run");
     auto start = Clock::now();
     try {
-        bool profiling = options.large_only || options.small_only;
+        bool profiling = options.large_only || options.small_only || options.memory_only;
         run_algorithm("ed25519", openpgp::KeyAlgorithm::Ed25519, options, !profiling);
         if (profiling)
             return 0;

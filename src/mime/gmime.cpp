@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "mime/text.hpp"
@@ -187,16 +188,66 @@ Parsed parse_message(std::string_view raw) {
     return parse_message(bytes);
 }
 
-Parsed parse_message(CrlfBuffer& bytes) {
-    ensure_initialized();
-    Parsed parsed;
-    parsed.stream.reset(g_mime_stream_mem_new_with_byte_array(bytes.release()));
+BorrowedArray::BorrowedArray(std::string_view bytes)
+    // GLib only frees what it takes when the array is freed with its data; give_back() takes
+    // the data out first. GMime only reads the bytes of a stream it parses.
+    : array_(g_byte_array_new_take(reinterpret_cast<guint8*>(const_cast<char*>(bytes.data())),
+                                   bytes.size())) {}
+
+BorrowedArray::~BorrowedArray() {
+    give_back();
+}
+
+BorrowedArray::BorrowedArray(BorrowedArray&& other) noexcept
+    : array_(std::exchange(other.array_, nullptr)) {}
+
+BorrowedArray& BorrowedArray::operator=(BorrowedArray&& other) noexcept {
+    if (this != &other) {
+        give_back();
+        array_ = std::exchange(other.array_, nullptr);
+    }
+    return *this;
+}
+
+void BorrowedArray::give_back() {
+    if (array_ != nullptr) {
+        gsize length = 0;
+        static_cast<void>(g_byte_array_steal(array_, &length));  // the bytes are not ours
+        g_byte_array_unref(array_);
+        array_ = nullptr;
+    }
+}
+
+namespace {
+
+Parsed parse_stream(Parsed parsed) {
     Ptr<GMimeParser> parser(g_mime_parser_new_with_stream(parsed.stream.get()));
     g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
     parsed.message.reset(g_mime_parser_construct_message(parser.get(), nullptr));
     gint64 end = g_mime_parser_get_headers_end(parser.get());
     parsed.headers_end = end < 0 ? 0 : static_cast<std::size_t>(end);
     return parsed;
+}
+
+}  // namespace
+
+Parsed parse_message(CrlfBuffer& bytes) {
+    ensure_initialized();
+    Parsed parsed;
+    parsed.stream.reset(g_mime_stream_mem_new_with_byte_array(bytes.release()));
+    return parse_stream(std::move(parsed));
+}
+
+Parsed parse_message_in_place(std::string_view raw) {
+    if (raw.empty() || !text::is_crlf(raw)) {
+        return parse_message(raw);
+    }
+    ensure_initialized();
+    Parsed parsed;
+    parsed.borrowed = BorrowedArray(raw);
+    parsed.stream.reset(g_mime_stream_mem_new_with_byte_array(parsed.borrowed.get()));
+    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(parsed.stream.get()), FALSE);
+    return parse_stream(std::move(parsed));
 }
 
 std::string_view stream_bytes(GMimeStream* stream) {

@@ -63,8 +63,29 @@ std::optional<std::string_view> encoded_view(GMimePart* part);
 // `storage`. The view lives as long as the message (or `storage`).
 std::string_view content_view(GMimePart* part, std::string& storage);
 
+// An array lending someone else's bytes to a memory stream (which must not own it): on
+// destruction the bytes are taken back out, not freed, and the array itself is freed.
+class BorrowedArray {
+public:
+    BorrowedArray() = default;
+    explicit BorrowedArray(std::string_view bytes);
+    ~BorrowedArray();
+    BorrowedArray(BorrowedArray&& other) noexcept;
+    BorrowedArray& operator=(BorrowedArray&& other) noexcept;
+    BorrowedArray(const BorrowedArray&) = delete;
+    BorrowedArray& operator=(const BorrowedArray&) = delete;
+
+    GByteArray* get() const { return array_; }
+
+private:
+    void give_back();
+    GByteArray* array_ = nullptr;
+};
+
 // A parsed message and the memory stream holding its bytes, which its parts refer into.
+// Declared first, `borrowed` goes last: after everything that could still read its bytes.
 struct Parsed {
+    BorrowedArray borrowed;  // set when the stream reads bytes the caller keeps
     Ptr<GMimeMessage> message;
     Ptr<GMimeStream> stream;
     std::size_t headers_end = 0;  // where the top-level header block ends
@@ -73,6 +94,10 @@ struct Parsed {
 // Copies `raw` into a memory stream with every bare LF turned into CRLF and parses it.
 // `message` is null when GMime finds no header block.
 Parsed parse_message(std::string_view raw);
+
+// As parse_message(), but when `raw` is CRLF throughout already it is parsed where it lies,
+// without a copy: the result then refers into `raw`, which must outlive it.
+Parsed parse_message_in_place(std::string_view raw);
 
 // Bytes written for GMime to parse, in the array its memory stream will own, so a message
 // we build is not copied once more to be parsed.

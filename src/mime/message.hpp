@@ -85,4 +85,9 @@ private:
 // NUL byte.
 Message parse(std::string_view raw, const Limits& limits = {});
 
+// As parse(), without copying `raw` when it is CRLF throughout already (as SMTP delivers it):
+// the Message then refers into `raw`, which must outlive it. For a large message this saves
+// its whole size in memory.
+Message parse_in_place(std::string_view raw, const Limits& limits = {});
+
 }  // namespace sealpost::mime

@@ -91,6 +91,7 @@ Message checked(gm::Parsed parsed, const Limits& limits) {
     check_tree(parsed.message.get(), limits);
 
     auto state = std::make_unique<detail::MessageState>();
+    state->borrowed = std::move(parsed.borrowed);
     state->message = std::move(parsed.message);
     state->stream = std::move(parsed.stream);
     state->body_offset = body_offset(state->bytes(), parsed.headers_end);
@@ -102,6 +103,11 @@ Message checked(gm::Parsed parsed, const Limits& limits) {
 Message parse(std::string_view raw, const Limits& limits) {
     prescan(raw, limits);
     return checked(gm::parse_message(raw), limits);
+}
+
+Message parse_in_place(std::string_view raw, const Limits& limits) {
+    prescan(raw, limits);
+    return checked(gm::parse_message_in_place(raw), limits);
 }
 
 namespace detail {

@@ -10,6 +10,7 @@
 namespace sealpost::mime::detail {
 
 struct MessageState {
+    gm::BorrowedArray borrowed;  // the caller's bytes when parsed in place; released last
     gm::Ptr<GMimeMessage> message;
     gm::Ptr<GMimeStream> stream;  // the bytes, CRLF; the parts of `message` refer into it
     std::size_t body_offset = 0;  // where the top-level body starts in those bytes

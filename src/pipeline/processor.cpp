@@ -88,7 +88,8 @@ Result Processor::process(const Envelope& envelope, std::string_view raw, Mode m
     work.pgp_limits.max_output_bytes = config_.limits.max_decompressed_bytes;
     work.pgp_limits.max_signatures = static_cast<std::size_t>(config_.limits.max_signatures);
     try {
-        work.message = mime::parse(raw, work.mime_limits);
+        // `raw` outlives `work`, which is gone when this call returns.
+        work.message = mime::parse_in_place(raw, work.mime_limits);
     } catch (const Error& e) {
         if (e.kind() != ErrorKind::BadInput && e.kind() != ErrorKind::LimitExceeded) {
             throw;
