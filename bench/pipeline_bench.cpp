@@ -5,6 +5,7 @@
 // with unlocked keys in the same run; the ratio is the pipeline's overhead (MIME, policy,
 // key lookup, per-operation unlock). Then 20 MiB in MiB/s, and the peak memory of one 20 MiB
 // message measured in a forked child (RSS high-water growth while processing it).
+#include <malloc.h>
 #include <rnp/rnp.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -240,15 +241,34 @@ void print_throughput(const std::string& algo, std::size_t size, const Row& r) {
     line("decrypt+verify", r.open);
 }
 
-long max_rss_kib() {
-    rusage usage{};
-    ::getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss;
+// A field of /proc/self/status in KiB ("VmRSS", "VmHWM"), or -1.
+long status_kib(const std::string& field) {
+    std::FILE* file = std::fopen("/proc/self/status", "r");
+    if (file == nullptr)
+        return -1;
+    char line[256];
+    long value = -1;
+    while (std::fgets(line, sizeof line, file) != nullptr) {
+        if (std::string_view(line).starts_with(field + ":")) {
+            value = std::atol(line + field.size() + 1);
+            break;
+        }
+    }
+    std::fclose(file);
+    return value;
 }
 
-// Processes one message in a forked child and returns its RSS high-water growth in MiB. The
-// child's high-water mark starts at the RSS it inherits (the input included), so the growth
-// is what processing this one message costs.
+// Starts a fresh RSS high-water mark at the present RSS, with the heap's free memory given
+// back first: memory the process freed earlier but kept would otherwise be reused unseen.
+bool reset_high_water() {
+    ::malloc_trim(0);
+    std::FILE* file = std::fopen("/proc/self/clear_refs", "w");
+    if (file == nullptr)
+        return false;
+    bool ok = std::fputs("5", file) >= 0;
+    return std::fclose(file) == 0 && ok;
+}
+
 template <typename Op>
 double peak_growth_mib(Op op) {
     int fds[2];
@@ -263,9 +283,11 @@ double peak_growth_mib(Op op) {
         ::alarm(60);  // a child that hangs must not hang the benchmark
         double growth = -1;
         try {
-            long before = max_rss_kib();
+            if (!reset_high_water())
+                throw std::runtime_error("cannot reset the RSS high-water mark");
+            long before = status_kib("VmRSS");
             op();
-            growth = static_cast<double>(max_rss_kib() - before) / 1024.0;
+            growth = static_cast<double>(status_kib("VmHWM") - before) / 1024.0;
         } catch (const std::exception& e) {
             std::fprintf(stderr, "memory measurement failed: %s\n", e.what());
         }

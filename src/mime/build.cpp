@@ -46,8 +46,9 @@ std::string outer_headers(const Message& original, bool without_subject) {
     return out + "MIME-Version: 1.0\r\n";
 }
 
-// A boundary that occurs in none of `contents` (RFC 2046 §5.1.1: at most 70 characters).
-std::string new_boundary(std::initializer_list<std::string_view> contents) {
+// A boundary that occurs in none of `contents` nor in `more` (RFC 2046 §5.1.1: at most 70
+// characters).
+std::string new_boundary(std::span<const std::string_view> contents, std::string_view more) {
     // Seeded once per thread: opening the system's random device costs more than the rest of
     // building a small message. Boundaries need to be unguessable only in the sense that a
     // sender cannot plant one; they are checked against the content besides.
@@ -58,7 +59,7 @@ std::string new_boundary(std::initializer_list<std::string_view> contents) {
                       static_cast<unsigned>(random()), static_cast<unsigned>(random()),
                       static_cast<unsigned>(random()));
         std::string boundary = buffer;
-        bool unused = true;
+        bool unused = more.find(boundary) == std::string_view::npos;
         for (std::string_view content : contents) {
             unused = unused && content.find(boundary) == std::string_view::npos;
         }
@@ -158,21 +159,36 @@ Entity split_entity(std::string_view entity) {
 
 std::string signed_message(const Message& original, std::string_view entity,
                            std::string_view signature, std::string_view micalg) {
-    if (entity.empty() || !text::is_crlf(entity)) {
-        throw Error(ErrorKind::BadInput, "signed entity is not in CRLF canonical form");
+    std::string_view pieces[] = {entity};
+    return signed_message(original, pieces, signature, micalg);
+}
+
+std::string signed_message(const Message& original, std::span<const std::string_view> entity,
+                           std::string_view signature, std::string_view micalg) {
+    std::size_t size = 0;
+    for (std::string_view piece : entity) {
+        if (!text::is_crlf(piece)) {
+            throw Error(ErrorKind::BadInput, "signed entity is not in CRLF canonical form");
+        }
+        size += piece.size();
+    }
+    if (size == 0) {
+        throw Error(ErrorKind::BadInput, "signed entity is empty");
     }
     check_micalg(micalg);
     std::string armor =
         text::to_crlf(checked_armor(signature, "-----BEGIN PGP SIGNATURE-----", "signature"));
-    std::string boundary = new_boundary({entity, armor});
+    std::string boundary = new_boundary(entity, armor);
 
     std::string out = outer_headers(original, false);
-    out.reserve(out.size() + entity.size() + armor.size() + 1024);
+    out.reserve(out.size() + size + armor.size() + 1024);
     out += "Content-Type: multipart/signed; micalg=\"" + std::string(micalg) + "\";\r\n";
     out += " protocol=\"application/pgp-signature\";\r\n boundary=\"" + boundary + "\"\r\n\r\n";
     out += "This is an OpenPGP/MIME signed message (RFC 4880 and 3156)\r\n";
     out += "--" + boundary + "\r\n";
-    out += entity;
+    for (std::string_view piece : entity) {
+        out += piece;
+    }
     out += "\r\n--" + boundary + "\r\n";
     out += "Content-Type: application/pgp-signature; name=\"signature.asc\"\r\n";
     out += "Content-Description: OpenPGP digital signature\r\n";
@@ -181,13 +197,12 @@ std::string signed_message(const Message& original, std::string_view entity,
     return out;
 }
 
-std::string encrypted_message(const Message& original, std::string_view armored_ciphertext) {
-    std::string_view armor =
-        checked_armor(armored_ciphertext, "-----BEGIN PGP MESSAGE-----", "ciphertext");
-    std::string boundary = new_boundary({armor});
+namespace {
 
-    std::string out = outer_headers(original, false);
-    out.reserve(out.size() + armor.size() + armor.size() / 32 + 1024);
+EncryptedFrame frame_with(const Message& original, const std::string& boundary) {
+    EncryptedFrame frame;
+    std::string& out = frame.head;
+    out = outer_headers(original, false);
     out += "Content-Type: multipart/encrypted;\r\n protocol=\"application/pgp-encrypted\";\r\n";
     out += " boundary=\"" + boundary + "\"\r\n\r\n";
     out += "This is an OpenPGP/MIME encrypted message (RFC 4880 and 3156)\r\n";
@@ -199,9 +214,49 @@ std::string encrypted_message(const Message& original, std::string_view armored_
     out += "Content-Type: application/octet-stream; name=\"encrypted.asc\"\r\n";
     out += "Content-Description: OpenPGP encrypted message\r\n";
     out += "Content-Disposition: inline; filename=\"encrypted.asc\"\r\n\r\n";
+    frame.tail = "--" + boundary + "--\r\n";
+    return frame;
+}
+
+}  // namespace
+
+EncryptedFrame encrypted_frame(const Message& original) {
+    return frame_with(original, new_boundary({}, {}));
+}
+
+std::string encrypted_message(const Message& original, std::string_view armored_ciphertext) {
+    std::string_view armor =
+        checked_armor(armored_ciphertext, "-----BEGIN PGP MESSAGE-----", "ciphertext");
+    std::string_view pieces[] = {armor};
+    EncryptedFrame frame = frame_with(original, new_boundary(pieces, {}));
+    std::string out = std::move(frame.head);
+    out.reserve(out.size() + armor.size() + armor.size() / 32 + frame.tail.size());
     text::append_crlf(out, armor);
-    out += "\r\n--" + boundary + "--\r\n";
+    out += "\r\n" + frame.tail;
     return out;
+}
+
+void EncryptedFrame::close(std::string& out) const {
+    if (!out.ends_with("\r\n")) {
+        out += "\r\n";
+    }
+    out += tail;
+}
+
+void CrlfAppender::operator()(std::string_view chunk) {
+    if (chunk.empty()) {
+        return;
+    }
+    if (chunk.front() == '\n' && !after_cr_) {
+        out_ += '\r';
+    }
+    // A LF at the start was dealt with above; append_crlf sees it as preceded by nothing.
+    std::size_t skip = chunk.front() == '\n' ? 1 : 0;
+    if (skip == 1) {
+        out_ += '\n';
+    }
+    text::append_crlf(out_, chunk.substr(skip));
+    after_cr_ = chunk.back() == '\r';
 }
 
 Message build_signed(const Message& original, std::string_view entity, std::string_view signature,

@@ -5,6 +5,7 @@
 // parts a PGP/MIME wrapper adds).
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,36 @@ Message build_encrypted(const Message& original, std::string_view armored_cipher
 std::string signed_message(const Message& original, std::string_view entity,
                            std::string_view signature, std::string_view micalg);
 std::string encrypted_message(const Message& original, std::string_view armored_ciphertext);
+
+// signed_message() on an entity in pieces (signable_entity_pieces()), joined only in the
+// result.
+std::string signed_message(const Message& original, std::span<const std::string_view> entity,
+                           std::string_view signature, std::string_view micalg);
+
+// The multipart/encrypted message of encrypted_message() around a ciphertext still to be
+// made: `head` ends where the armored ciphertext goes, which close() ends after it. Whoever
+// fills the gap must write armor with CRLF line breaks (CrlfAppender). The boundary cannot
+// occur in ASCII armor: no armor line starts with "--s".
+struct EncryptedFrame {
+    std::string head;
+    std::string tail;  // the closing delimiter line
+
+    // Appends the line break the armor may lack, and the closing delimiter.
+    void close(std::string& out) const;
+};
+EncryptedFrame encrypted_frame(const Message& original);
+
+// Appends bytes arriving in chunks to a string, turning each bare LF into CRLF, also when a
+// CRLF pair is split between two chunks.
+class CrlfAppender {
+public:
+    explicit CrlfAppender(std::string& out) : out_(out) {}
+    void operator()(std::string_view chunk);
+
+private:
+    std::string& out_;
+    bool after_cr_ = false;
+};
 
 // The received message with `decrypted_entity` (a MIME entity: Content-* fields, empty line,
 // body) as its body. Only the entity's Content-* fields are taken: any other field in it,

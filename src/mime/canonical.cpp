@@ -183,14 +183,9 @@ std::string quoted_printable(std::string_view text) {
     return out;
 }
 
-std::string signable_entity(const Message& message) {
+SignableEntity signable_entity_pieces(const Message& message) {
     const detail::MessageState& state = message.state();
-    std::string headers = gm::headers_of(state.body_entity());
-    std::string entity;
-    entity.reserve(headers.size() + 2 + state.body().size());
-    entity += headers;
-    entity += "\r\n";
-    entity += state.body();
+    SignableEntity entity{gm::headers_of(state.body_entity()) + "\r\n", state.body()};
 
     // Most messages need nothing: then the bytes stay exactly as received, unparsed again.
     bool needed = false;
@@ -199,9 +194,15 @@ std::string signable_entity(const Message& message) {
     if (!needed) {
         return entity;
     }
-    gm::Ptr<GMimeObject> tree = gm::parse_entity(entity);
+    gm::Ptr<GMimeObject> tree = gm::parse_entity(entity.head + std::string(entity.body));
     for_each_own_part(tree.get(), [](GMimePart* part) { make_transport_safe(part); });
-    return text::to_crlf(gm::serialize(tree.get()));
+    return {text::to_crlf(gm::serialize(tree.get())), {}};
+}
+
+std::string signable_entity(const Message& message) {
+    SignableEntity entity = signable_entity_pieces(message);
+    entity.head.append(entity.body);
+    return std::move(entity.head);
 }
 
 std::string text_entity(std::string_view text, std::string_view charset) {

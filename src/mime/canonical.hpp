@@ -2,6 +2,7 @@
 // CRLF line endings, and content that survives any mail transport unchanged.
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,18 @@ namespace sealpost::mime {
 // LIMITATION: header fields of the entity and multipart preambles are kept as they are; a
 // raw 8-bit file name in a Content-Disposition stays 8-bit and needs an 8BITMIME path.
 std::string signable_entity(const Message& message);
+
+// signable_entity() in two pieces, so a large body is not copied to be signed or encrypted:
+// `head` holds the entity's header fields and the empty line, `body` is a view into the
+// message's own bytes (empty when a part had to be re-encoded: then all of it is in `head`).
+// Valid while the message is.
+struct SignableEntity {
+    std::string head;
+    std::string_view body;
+
+    std::array<std::string_view, 2> pieces() const { return {head, body}; }
+};
+SignableEntity signable_entity_pieces(const Message& message);
 
 // A text/plain entity holding `text` (line breaks made CRLF; quoted-printable when it is not
 // 7-bit safe), for plaintext that came out of an inline PGP block. `charset` is an IANA

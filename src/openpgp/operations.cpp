@@ -10,6 +10,8 @@ std::string sign_data(Keyring& keyring, std::string_view data,
                       const std::vector<std::string>& signers, SignMode mode, bool armor);
 std::string sign_cleartext(Keyring& keyring, std::string_view data,
                            const std::vector<std::string>& signers);
+std::string sign_pieces(Keyring& keyring, Pieces data, const std::vector<std::string>& signers,
+                        SignMode mode, bool armor);
 
 namespace {
 
@@ -175,11 +177,23 @@ const char* to_string(SignatureStatus status) {
 std::string encrypt(Keyring& keyring, std::string_view data,
                     const std::vector<std::string>& recipients,
                     const std::vector<std::string>& signers, const EncryptOptions& options) {
+    std::string out;
+    std::string_view pieces[] = {data};
+    encrypt_to(keyring, pieces, recipients, signers, options,
+               [&out](std::string_view chunk) { out.append(chunk); });
+    return out;
+}
+
+void encrypt_to(Keyring& keyring, Pieces data, const std::vector<std::string>& recipients,
+                const std::vector<std::string>& signers, const EncryptOptions& options,
+                const Writer& write) {
     if (recipients.empty()) {
         throw Error(ErrorKind::BadInput, "encryption needs at least one recipient");
     }
-    auto input = rnp::input_from(data);
-    auto output = rnp::output_to_memory();
+    rnp::PiecesReader reader{data};
+    auto input = rnp::input_from(reader);
+    rnp::CallbackWriter writer{write, nullptr};
+    auto output = rnp::output_to(writer);
     rnp_op_encrypt_t raw = nullptr;
     rnp::check(rnp_op_encrypt_create(&raw, keyring.ffi(), input.get(), output.get()),
                "start encryption");
@@ -204,8 +218,14 @@ std::string encrypt(Keyring& keyring, std::string_view data,
         // LIMITATION: librnp 0.16 cannot write anonymous (wildcard key ID) recipients, so a
         // Bcc recipient is protected by getting a message of its own instead.
     }
-    rnp::check(rnp_op_encrypt_execute(op.get()), "encrypt", ErrorKind::Unusable);
-    return rnp::memory_contents(output.get());
+    rnp_result_t rc = rnp_op_encrypt_execute(op.get());
+    if (rc == RNP_SUCCESS) {
+        rc = rnp_output_finish(output.get());  // what the armor writer still holds
+    }
+    if (writer.failure) {
+        std::rethrow_exception(writer.failure);
+    }
+    rnp::check(rc, "encrypt", ErrorKind::Unusable);
 }
 
 std::string sign(Keyring& keyring, std::string_view data, const std::vector<std::string>& signers,
@@ -218,10 +238,21 @@ std::string sign(Keyring& keyring, std::string_view data, const std::vector<std:
 
 std::string sign_data(Keyring& keyring, std::string_view data,
                       const std::vector<std::string>& signers, SignMode mode, bool armor) {
+    std::string_view pieces[] = {data};
+    return sign_pieces(keyring, pieces, signers, mode, armor);
+}
+
+std::string sign_detached(Keyring& keyring, Pieces data, const std::vector<std::string>& signers) {
+    return sign_pieces(keyring, data, signers, SignMode::Detached, true);
+}
+
+std::string sign_pieces(Keyring& keyring, Pieces data, const std::vector<std::string>& signers,
+                        SignMode mode, bool armor) {
     if (signers.empty()) {
         throw Error(ErrorKind::BadInput, "signing needs a signer");
     }
-    auto input = rnp::input_from(data);
+    rnp::PiecesReader reader{data};
+    auto input = rnp::input_from(reader);
     auto output = rnp::output_to_memory();
     rnp_op_sign_t raw = nullptr;
     auto create = mode == SignMode::Detached    ? rnp_op_sign_detached_create

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +30,24 @@ std::string encrypt(Keyring& keyring, std::string_view data,
                     const std::vector<std::string>& recipients,
                     const std::vector<std::string>& signers, const EncryptOptions& options = {});
 
+// Bytes given in pieces, read one after the other as one message: a MIME entity's header
+// fields and its body (a view into the parsed message) need not be joined first.
+using Pieces = std::span<const std::string_view>;
+
+// Receives output chunk by chunk, as librnp writes it.
+using Writer = std::function<void(std::string_view)>;
+
+// encrypt() on `data` in pieces, handing the (armored, if asked) ciphertext to `write` as it
+// is made: a large message is encrypted without a copy of its input or of its output. An
+// exception from `write` stops the encryption and is thrown from here.
+void encrypt_to(Keyring& keyring, Pieces data, const std::vector<std::string>& recipients,
+                const std::vector<std::string>& signers, const EncryptOptions& options,
+                const Writer& write);
+
 enum class SignMode { Inline, Detached, Cleartext };
+
+// An armored detached signature over `data` in pieces.
+std::string sign_detached(Keyring& keyring, Pieces data, const std::vector<std::string>& signers);
 
 std::string sign(Keyring& keyring, std::string_view data, const std::vector<std::string>& signers,
                  SignMode mode, bool armor = true);

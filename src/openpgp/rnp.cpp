@@ -1,5 +1,8 @@
 #include "openpgp/rnp.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 namespace sealpost::openpgp::rnp {
 
 void check(rnp_result_t result, std::string_view operation, ErrorKind kind) {
@@ -24,6 +27,53 @@ Input input_from(std::string_view data) {
                                 false),
           "open input");
     return Input(raw);
+}
+
+bool PiecesReader::read(void* context, void* buffer, std::size_t length, std::size_t* done) {
+    auto* self = static_cast<PiecesReader*>(context);
+    auto* out = static_cast<char*>(buffer);
+    std::size_t copied = 0;
+    while (copied < length && self->index < self->pieces.size()) {
+        std::string_view piece = self->pieces[self->index];
+        std::size_t n = std::min(length - copied, piece.size() - self->offset);
+        if (n > 0) {
+            std::memcpy(out + copied, piece.data() + self->offset, n);
+        }
+        copied += n;
+        self->offset += n;
+        if (self->offset == piece.size()) {
+            ++self->index;
+            self->offset = 0;
+        }
+    }
+    *done = copied;
+    return true;
+}
+
+Input input_from(PiecesReader& reader) {
+    rnp_input_t raw = nullptr;
+    check(rnp_input_from_callback(&raw, &PiecesReader::read, nullptr, &reader), "open input");
+    return Input(raw);
+}
+
+bool CallbackWriter::deliver(void* context, const void* buffer, std::size_t length) {
+    auto* self = static_cast<CallbackWriter*>(context);
+    if (self->failure) {
+        return false;
+    }
+    try {
+        self->write(std::string_view(static_cast<const char*>(buffer), length));
+        return true;
+    } catch (...) {
+        self->failure = std::current_exception();
+        return false;
+    }
+}
+
+Output output_to(CallbackWriter& writer) {
+    rnp_output_t raw = nullptr;
+    check(rnp_output_to_callback(&raw, &CallbackWriter::deliver, nullptr, &writer), "open output");
+    return Output(raw);
 }
 
 Output output_to_memory(std::size_t max_bytes) {

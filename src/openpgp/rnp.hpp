@@ -5,7 +5,10 @@
 #include <rnp/rnp.h>
 #include <rnp/rnp_err.h>
 
+#include <exception>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -39,6 +42,28 @@ using OpGenerate = Owned<rnp_op_generate_t, rnp_op_generate_destroy>;
 
 // An input reading `data` in place: `data` must outlive the returned handle.
 Input input_from(std::string_view data);
+
+// Pieces of bytes read one after the other as one input, each in place.
+struct PiecesReader {
+    std::span<const std::string_view> pieces;
+    std::size_t index = 0;   // the piece being read
+    std::size_t offset = 0;  // how far into it
+
+    static bool read(void* context, void* buffer, std::size_t length, std::size_t* done);
+};
+
+// An input reading `reader`'s pieces in place: both must outlive the returned handle.
+Input input_from(PiecesReader& reader);
+
+// An output handing every chunk librnp writes to `write` (whose exceptions it keeps in
+// `failure` and reports as a failed write): `write` must outlive the returned handle.
+struct CallbackWriter {
+    std::function<void(std::string_view)> write;
+    std::exception_ptr failure;
+
+    static bool deliver(void* context, const void* buffer, std::size_t length);
+};
+Output output_to(CallbackWriter& writer);
 Output output_to_memory(std::size_t max_bytes = 0);
 std::string memory_contents(rnp_output_t output);
 

@@ -47,7 +47,9 @@ std::string Processor::outbound(Work& work, const policy::Copy& copy) {
         }
     }
     try {
-        std::string entity = mime::signable_entity(original);
+        // The entity in two pieces: its body is read where it lies in the original.
+        mime::SignableEntity entity = mime::signable_entity_pieces(original);
+        auto pieces = entity.pieces();
         std::vector<keystore::KeyRecord> all = signers;
         all.insert(all.end(), recipients.begin(), recipients.end());
         openpgp::Keyring& keyring = keyring_for(all, true);
@@ -56,9 +58,8 @@ std::string Processor::outbound(Work& work, const policy::Copy& copy) {
             signer_fprs.push_back(key.fingerprint);
         }
         if (!copy.encrypt) {
-            auto signature =
-                openpgp::sign(keyring, entity, signer_fprs, openpgp::SignMode::Detached);
-            return mime::signed_message(original, entity, signature, micalg);
+            auto signature = openpgp::sign_detached(keyring, pieces, signer_fprs);
+            return mime::signed_message(original, pieces, signature, micalg);
         }
         std::vector<std::string> recipient_fprs;
         for (const auto& key : recipients) {
@@ -67,8 +68,16 @@ std::string Processor::outbound(Work& work, const policy::Copy& copy) {
         openpgp::EncryptOptions options;
         options.compress = config_.encryption.compress;
         options.hide_recipients = copy.bcc;
-        auto ciphertext = openpgp::encrypt(keyring, entity, recipient_fprs, signer_fprs, options);
-        return mime::encrypted_message(original, ciphertext);
+        // The ciphertext is written straight into the message that carries it.
+        mime::EncryptedFrame frame = mime::encrypted_frame(original);
+        std::string out = std::move(frame.head);
+        std::size_t size = entity.head.size() + entity.body.size();
+        // Armor: 4/3 of the binary, and CRLF after every 64 characters.
+        out.reserve(out.size() + size + size / 3 + size / 16 + 4096 + frame.tail.size());
+        openpgp::encrypt_to(keyring, pieces, recipient_fprs, signer_fprs, options,
+                            mime::CrlfAppender(out));
+        frame.close(out);
+        return out;
     } catch (const Error& e) {
         // Our own failure: the MTA keeps the message and retries, rather than it going out
         // in clear when policy said to encrypt.

@@ -60,6 +60,38 @@ TEST_F(KeyringCacheTest, SecretKeysAreUnlockedOnceAndStayUnlockedAcrossOperation
     }
 }
 
+// A message given in pieces is encrypted as the pieces joined, the ciphertext handed over in
+// chunks; a writer that fails stops the encryption with its own error.
+TEST_F(KeyringCacheTest, EncryptsPiecesAndWritesChunks) {
+    auto alice = local_key("alice@example.org");
+    KeyringCache cache(keys());
+    auto& ring = cache.prepare({alice}, true);
+    std::string big(300000, 'x');
+    std::string_view pieces[] = {"", "head\r\n", big, "", "tail"};
+    std::string sealed;
+    std::size_t chunks = 0;
+    openpgp::encrypt_to(ring, pieces, {alice.fingerprint}, {alice.fingerprint}, {},
+                        [&](std::string_view chunk) {
+                            sealed.append(chunk);
+                            ++chunks;
+                        });
+    EXPECT_GT(chunks, 1u);
+    auto opened = openpgp::decrypt(ring, sealed);
+    EXPECT_EQ(opened.plaintext, "head\r\n" + big + "tail");
+    ASSERT_EQ(opened.signatures.size(), 1u);
+    EXPECT_EQ(opened.signatures.front().status, openpgp::SignatureStatus::Good);
+
+    auto signature = openpgp::sign_detached(ring, pieces, {alice.fingerprint});
+    auto checked = openpgp::verify(ring, "head\r\n" + big + "tail", signature);
+    ASSERT_EQ(checked.signatures.size(), 1u);
+    EXPECT_EQ(checked.signatures.front().status, openpgp::SignatureStatus::Good);
+
+    EXPECT_THROW(openpgp::encrypt_to(
+                     ring, pieces, {alice.fingerprint}, {}, {},
+                     [](std::string_view) { throw Error(ErrorKind::Temporary, "disk full"); }),
+                 Error);
+}
+
 // The keyring holds no passphrase: a key that is locked is refused, never unlocked on the
 // side with some passphrase the cache kept.
 TEST_F(KeyringCacheTest, ALockedKeyFailsItsOperation) {

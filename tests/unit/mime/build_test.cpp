@@ -95,6 +95,46 @@ TEST(BuildEncrypted, WritesRfc3156Section4AndReadsBack) {
     EXPECT_THROW(build_encrypted(original, "not armor"), Error);
 }
 
+TEST(BuildEncrypted, TheFrameAroundAStreamedCiphertextIsTheSameMessage) {
+    Message original = parse(fixtures::plain_text());
+    EncryptedFrame frame = encrypted_frame(original);
+    std::string streamed = frame.head;
+    CrlfAppender append(streamed);
+    // Armor in LF lines, arriving in chunks that split lines anywhere.
+    std::string armor(fixtures::pgp_message);
+    for (std::size_t at = 0; at < armor.size(); at += 7) {
+        append(std::string_view(armor).substr(at, 7));
+    }
+    frame.close(streamed);
+    Message received = parse(streamed);
+    EXPECT_EQ(classify(received), Kind::PgpMimeEncrypted);
+    EXPECT_EQ(encrypted_payload(received), as_part_content(fixtures::pgp_message));
+    EXPECT_EQ(received.to(), original.to());
+}
+
+TEST(BuildEncrypted, CrlfAppenderKeepsAPairSplitBetweenChunks) {
+    std::string out;
+    CrlfAppender append(out);
+    for (std::string_view chunk : {"a\r", "\nb\n", "\n", "c\r\nd", "\r", "\n"}) {
+        append(chunk);
+    }
+    EXPECT_EQ(out, "a\r\nb\r\n\r\nc\r\nd\r\n");
+}
+
+TEST(BuildSigned, EntityInPiecesGivesTheSameMessageShape) {
+    Message original = parse(fixtures::plain_text());
+    SignableEntity entity = signable_entity_pieces(original);
+    auto pieces = entity.pieces();
+    std::string joined = signable_entity(original);
+    Message received =
+        parse(signed_message(original, pieces, fixtures::pgp_signature, "pgp-sha256"));
+    auto parts = signed_parts(received);
+    ASSERT_TRUE(parts);
+    EXPECT_EQ(parts->entity, joined);
+    std::string_view bad[] = {"Content-Type: text/plain\r\n\r\n", "bare\nline"};
+    EXPECT_THROW(signed_message(original, bad, fixtures::pgp_signature, "pgp-sha256"), Error);
+}
+
 TEST(ReplaceBody, DecryptedEntityBecomesTheBody) {
     Message original = parse(fixtures::with_envelope(fixtures::pgp_mime_encrypted()));
     std::string entity =

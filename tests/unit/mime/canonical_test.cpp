@@ -39,6 +39,24 @@ TEST(SignableEntity, LeavesSafeContentByteForByte) {
     EXPECT_NE(entity.find("\r\n\r\nSigned text.\r\n\r\n--sig-b0undary\r\n"), std::string::npos);
 }
 
+TEST(SignableEntity, InPiecesTheBodyIsAViewIntoTheMessage) {
+    Message message = parse(fixtures::pgp_mime_signed());
+    SignableEntity entity = signable_entity_pieces(message);
+    EXPECT_EQ(entity.head + std::string(entity.body), signable_entity(message));
+    EXPECT_FALSE(entity.body.empty());
+}
+
+TEST(SignableEntity, InPiecesAReencodedEntityIsAllInTheHead) {
+    Message message = parse(fixtures::with_envelope(
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+        "Gr\xC3\xBC\xC3\x9F"
+        "e   \n"));
+    SignableEntity entity = signable_entity_pieces(message);
+    EXPECT_TRUE(entity.body.empty());
+    EXPECT_EQ(entity.head, signable_entity(message));
+    EXPECT_NE(entity.head.find("quoted-printable"), std::string::npos);
+}
+
 TEST(SignableEntity, ReencodesEightBitTrailingSpaceAndFromLines) {
     Message message = parse(fixtures::plain_text("Grüße\nFrom me \n"));
     std::string entity = signable_entity(message);

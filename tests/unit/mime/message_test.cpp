@@ -136,6 +136,27 @@ TEST(Message, ParsesOnSeveralThreadsAtOnce) {
     EXPECT_EQ(good, std::vector<int>(4, 50));
 }
 
+TEST(Message, ParsedInPlaceReadsTheCallersBytesAndGivesThemBack) {
+    std::string raw = text::to_crlf(fixtures::plain_text());
+    const std::string copy = raw;
+    {
+        Message message = parse_in_place(raw);
+        EXPECT_EQ(message.subject(), "Quarterly figures");
+        EXPECT_EQ(message.serialize(), raw);
+        message.set_header("X-Note", "edited");
+        EXPECT_NE(message.serialize().find("X-Note: edited\r\n"), std::string::npos);
+    }
+    EXPECT_EQ(raw, copy);  // read, never written, and still ours after the message is gone
+}
+
+TEST(Message, ParsedInPlaceCopiesWhatIsNotCrlfYet) {
+    std::string raw = fixtures::plain_text();  // LF line ends
+    Message message = parse_in_place(raw);
+    raw.assign(raw.size(), 'x');  // the message must not have kept a view of this
+    EXPECT_EQ(message.subject(), "Quarterly figures");
+    EXPECT_TRUE(text::is_crlf(message.serialize()));
+}
+
 TEST(Message, MovesWithoutCopyingTheTree) {
     Message first = plain();
     Message second = std::move(first);
