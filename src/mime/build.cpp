@@ -271,18 +271,23 @@ Message build_encrypted(const Message& original, std::string_view armored_cipher
 
 Message replace_body(const Message& original, std::string_view decrypted_entity,
                      const Limits& limits) {
-    std::string converted;
-    std::string_view crlf = text::crlf_view(decrypted_entity, converted);
-    Entity entity = split_entity(crlf);
+    return replace_body_in_place(original, std::string(decrypted_entity), limits);
+}
 
-    std::string headers = outer_headers(original, entity.subject.has_value());
-    gm::CrlfBuffer out(headers.size() + crlf.size() + 64);
-    out.append(headers);
-    out.append(entity.subject.value_or(""));
-    out.append(entity.content_fields);
-    out.append("\r\n");
-    out.append(entity.body);
-    return detail::parse_built(out, limits);
+Message replace_body_in_place(const Message& original, std::string&& decrypted_entity,
+                              const Limits& limits) {
+    std::string& bytes = decrypted_entity;
+    if (!text::is_crlf(bytes)) {
+        bytes = text::to_crlf(bytes);
+    }
+    Entity entity = split_entity(bytes);
+    std::string head = outer_headers(original, entity.subject.has_value());
+    head += entity.subject.value_or("");
+    head += entity.content_fields;
+    head += "\r\n";
+    auto body_at = static_cast<std::size_t>(entity.body.data() - bytes.data());
+    bytes.replace(0, body_at, head);
+    return parse_owned(std::move(bytes), limits);
 }
 
 }  // namespace sealpost::mime

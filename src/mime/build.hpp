@@ -72,4 +72,10 @@ private:
 Message replace_body(const Message& original, std::string_view decrypted_entity,
                      const Limits& limits = {});
 
+// replace_body() that reuses the entity's own string for the message: the new header block
+// takes the place of the entity's header fields and the body stays where it is (moved within
+// the string when the block is longer and the string has room, as decrypt() leaves it).
+Message replace_body_in_place(const Message& original, std::string&& decrypted_entity,
+                              const Limits& limits = {});
+
 }  // namespace sealpost::mime

@@ -186,4 +186,17 @@ std::string Message::serialize(Newline newline) const {
     return out;
 }
 
+std::string Message::release() && {
+    if (!state_->owned) {
+        return serialize();
+    }
+    std::string head = gm::headers_of(GMIME_OBJECT(state_->message.get())) + "\r\n";
+    std::size_t body_offset = state_->body_offset;
+    std::unique_ptr<std::string> bytes = std::move(state_->owned);
+    // Nothing may read the bytes while they move: GMime lets go of them first.
+    state_ = std::make_unique<detail::MessageState>();
+    bytes->replace(0, body_offset, head);
+    return std::move(*bytes);
+}
+
 }  // namespace sealpost::mime

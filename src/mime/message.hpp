@@ -71,6 +71,10 @@ public:
     // The message as it should be sent on: the header block (with edits) and the body
     // exactly as parsed, in the line ending asked for.
     std::string serialize(Newline newline = Newline::Crlf) const;
+    // serialize() (CRLF) for a message that is done with: one that keeps its own bytes
+    // (parse_owned()) gives them up, its header block rewritten in place, instead of copying
+    // its body. The message is empty afterwards.
+    std::string release() &&;
 
     // For src/mime/ only: the GMime tree and bytes behind this message.
     detail::MessageState& state() { return *state_; }
@@ -89,5 +93,8 @@ Message parse(std::string_view raw, const Limits& limits = {});
 // the Message then refers into `raw`, which must outlive it. For a large message this saves
 // its whole size in memory.
 Message parse_in_place(std::string_view raw, const Limits& limits = {});
+
+// As parse(), on bytes the Message then keeps: parsed where they lie when they are CRLF.
+Message parse_owned(std::string bytes, const Limits& limits = {});
 
 }  // namespace sealpost::mime

@@ -105,18 +105,18 @@ Message parse(std::string_view raw, const Limits& limits) {
     return checked(gm::parse_message(raw), limits);
 }
 
+Message parse_owned(std::string bytes, const Limits& limits) {
+    // On the heap, so the bytes GMime reads stay where they are when the string is moved.
+    auto owned = std::make_unique<std::string>(std::move(bytes));
+    prescan(*owned, limits);
+    Message message = checked(gm::parse_message_in_place(*owned), limits);
+    message.state().owned = std::move(owned);
+    return message;
+}
+
 Message parse_in_place(std::string_view raw, const Limits& limits) {
     prescan(raw, limits);
     return checked(gm::parse_message_in_place(raw), limits);
 }
-
-namespace detail {
-
-Message parse_built(gm::CrlfBuffer& bytes, const Limits& limits) {
-    prescan(bytes.view(), limits);
-    return checked(gm::parse_message(bytes), limits);
-}
-
-}  // namespace detail
 
 }  // namespace sealpost::mime

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <string>
 #include <string_view>
 
 #include "mime/gmime.hpp"
@@ -10,7 +12,8 @@
 namespace sealpost::mime::detail {
 
 struct MessageState {
-    gm::BorrowedArray borrowed;  // the caller's bytes when parsed in place; released last
+    std::unique_ptr<std::string> owned;  // the bytes, when the message keeps them itself
+    gm::BorrowedArray borrowed;          // lends bytes parsed in place; released before them
     gm::Ptr<GMimeMessage> message;
     gm::Ptr<GMimeStream> stream;  // the bytes, CRLF; the parts of `message` refer into it
     std::size_t body_offset = 0;  // where the top-level body starts in those bytes
@@ -24,8 +27,5 @@ struct MessageState {
 inline GMimeMessage* gmime(const Message& message) {
     return message.state().message.get();
 }
-
-// parse() on bytes built in a CrlfBuffer (emptied): the same checks, one copy fewer.
-Message parse_built(gm::CrlfBuffer& bytes, const Limits& limits);
 
 }  // namespace sealpost::mime::detail

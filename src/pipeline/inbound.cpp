@@ -101,9 +101,9 @@ openpgp::Keyring& Processor::decryption_keyring(const keystore::KeyRecord& key) 
     return slot->prepare({key}, true);
 }
 
-// One recipient's copy of `source` (whose bytes are `bytes`): decrypted straight from the
-// source when that works, else a fresh parse of the bytes with the reason it was not.
-mime::Message Processor::inbound(Work& work, const mime::Message& source, std::string_view bytes,
+// One recipient's copy of `source`: decrypted straight from the source when that works, else
+// a fresh parse of its bytes with the reason it was not.
+mime::Message Processor::inbound(Work& work, const mime::Message& source,
                                  const std::string& recipient, const policy::Copy& copy) {
     std::string why_not;
     std::optional<mime::Message> message;
@@ -111,7 +111,7 @@ mime::Message Processor::inbound(Work& work, const mime::Message& source, std::s
         message = decrypt(work, source, recipient, why_not);
     }
     if (!message) {
-        message = mime::parse(bytes, work.copy_limits());
+        message = mime::parse_owned(source.serialize(), work.copy_limits());
         if (!why_not.empty()) {
             message->set_header(decrypted_header, "no; reason=" + why_not);
         }
@@ -148,7 +148,8 @@ std::optional<mime::Message> Processor::decrypt(Work& work, const mime::Message&
             auto opened = openpgp::decrypt(keyring, ciphertext.armored, work.pgp_limits);
             std::string entity =
                 ciphertext.mime ? std::move(opened.plaintext) : mime::text_entity(opened.plaintext);
-            mime::Message plain = mime::replace_body(source, entity, work.mime_limits);
+            mime::Message plain =
+                mime::replace_body_in_place(source, std::move(entity), work.mime_limits);
             plain.set_header(decrypted_header, "yes (key " + key.fingerprint + ")");
             if (auto value = signature_value(opened.signatures)) {
                 plain.set_header(signature_header, *value);

@@ -190,24 +190,26 @@ void Processor::produce(Work& work) {
 // A copy is built once; when it is to be decrypted again for local recipients, each of them
 // gets their own, opened with their own keys only.
 void Processor::produce_copy(Work& work, const policy::Copy& copy) {
-    std::string bytes = outbound(work, copy);
     std::string why = copy.encrypt ? (copy.sign ? "encrypt+sign" : "encrypt")
                       : copy.sign  ? "sign"
                                    : "plain";
     if (!copy.decrypt && !copy.verify) {
         work.result.messages.push_back(
-            {work.envelope.sender, copy.recipients, std::move(bytes), why});
+            {work.envelope.sender, copy.recipients, outbound(work, copy), why});
         return;
     }
     // What is decrypted for each recipient: the message itself unless outbound() wrapped it.
+    std::string wrapped;
     std::optional<mime::Message> built;
     if (copy.sign || copy.encrypt) {
-        built = mime::parse(bytes, work.copy_limits());
+        wrapped = outbound(work, copy);
+        built = mime::parse_in_place(wrapped, work.copy_limits());
     }
     const mime::Message& source = built ? *built : *work.message;
     for (const auto& recipient : copy.recipients) {
-        mime::Message mine = inbound(work, source, bytes, recipient, copy);
-        work.result.messages.push_back({work.envelope.sender, {recipient}, mine.serialize(), why});
+        mime::Message mine = inbound(work, source, recipient, copy);
+        work.result.messages.push_back(
+            {work.envelope.sender, {recipient}, std::move(mine).release(), why});
     }
 }
 

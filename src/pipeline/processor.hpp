@@ -82,8 +82,8 @@ private:
     void produce(Work& work);
     void produce_copy(Work& work, const policy::Copy& copy);
     std::string outbound(Work& work, const policy::Copy& copy);
-    mime::Message inbound(Work& work, const mime::Message& source, std::string_view bytes,
-                          const std::string& recipient, const policy::Copy& copy);
+    mime::Message inbound(Work& work, const mime::Message& source, const std::string& recipient,
+                          const policy::Copy& copy);
     std::optional<mime::Message> decrypt(Work& work, const mime::Message& source,
                                          const std::string& recipient, std::string& why_not);
     void verify(Work& work, mime::Message& message);

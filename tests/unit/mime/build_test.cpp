@@ -147,6 +147,24 @@ TEST(ReplaceBody, DecryptedEntityBecomesTheBody) {
     EXPECT_TRUE(result.serialize().ends_with(crlf(entity.substr(entity.find("\n\n") + 1))));
 }
 
+TEST(ReplaceBody, InPlaceGivesTheSameMessageAndReleasesItsBytesWithEdits) {
+    Message original = parse(fixtures::with_envelope(fixtures::pgp_mime_encrypted()));
+    std::string entity =
+        crlf("Content-Type: text/plain; charset=utf-8\nX-Sealpost-Signature: good\n\nHello.\n");
+    std::string expected = replace_body(original, entity).serialize();
+    std::string moved = entity;
+    moved.reserve(4096);
+    Message result = replace_body_in_place(original, std::move(moved));
+    EXPECT_EQ(result.serialize(), expected);
+    result.set_header("X-Sealpost-Decrypted", "yes");
+    std::string edited = result.serialize();
+    EXPECT_NE(edited.find("X-Sealpost-Decrypted: yes\r\n"), std::string::npos);
+    EXPECT_EQ(std::move(result).release(), edited);
+    // A message parsed from a view has nothing to give up: release() is serialize().
+    Message viewed = parse(expected);
+    EXPECT_EQ(std::move(viewed).release(), expected);
+}
+
 TEST(ReplaceBody, FieldsOtherThanContentFromInsideAreDropped) {
     Message original = parse(fixtures::with_envelope(fixtures::pgp_mime_encrypted()));
     Message result = replace_body(original,
