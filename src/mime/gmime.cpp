@@ -172,10 +172,6 @@ void CrlfBuffer::append(std::string_view bytes) {
     append_crlf(array_, bytes);
 }
 
-std::string_view CrlfBuffer::view() const {
-    return {reinterpret_cast<const char*>(array_->data), array_->len};
-}
-
 GByteArray* CrlfBuffer::release() {
     GByteArray* out = array_;
     array_ = g_byte_array_new();

@@ -99,8 +99,7 @@ Parsed parse_message(std::string_view raw);
 // without a copy: the result then refers into `raw`, which must outlive it.
 Parsed parse_message_in_place(std::string_view raw);
 
-// Bytes written for GMime to parse, in the array its memory stream will own, so a message
-// we build is not copied once more to be parsed.
+// Bytes written for GMime to parse, in the array its memory stream will own.
 class CrlfBuffer {
 public:
     explicit CrlfBuffer(std::size_t reserve);
@@ -110,7 +109,6 @@ public:
 
     // Appends bytes, turning each bare LF into CRLF.
     void append(std::string_view bytes);
-    std::string_view view() const;
     // Hands the array over; the buffer is empty afterwards.
     GByteArray* release();
 
