@@ -247,16 +247,12 @@ void CrlfAppender::operator()(std::string_view chunk) {
     if (chunk.empty()) {
         return;
     }
-    if (chunk.front() == '\n' && !after_cr_) {
-        out_ += '\r';
+    if (chunk.front() == '\n') {  // its CR, if any, ended the chunk before
+        out_ += after_cr_ ? "\n" : "\r\n";
+        chunk.remove_prefix(1);
     }
-    // A LF at the start was dealt with above; append_crlf sees it as preceded by nothing.
-    std::size_t skip = chunk.front() == '\n' ? 1 : 0;
-    if (skip == 1) {
-        out_ += '\n';
-    }
-    text::append_crlf(out_, chunk.substr(skip));
-    after_cr_ = chunk.back() == '\r';
+    text::append_crlf(out_, chunk);
+    after_cr_ = !chunk.empty() && chunk.back() == '\r';
 }
 
 Message build_signed(const Message& original, std::string_view entity, std::string_view signature,

@@ -159,31 +159,6 @@ std::optional<std::string_view> encoded_view(GMimePart* part) {
     return bytes.substr(start, end - start);
 }
 
-CrlfBuffer::CrlfBuffer(std::size_t reserve)
-    : array_(g_byte_array_sized_new(static_cast<guint>(reserve))) {}
-
-CrlfBuffer::~CrlfBuffer() {
-    if (array_ != nullptr) {
-        g_byte_array_unref(array_);
-    }
-}
-
-void CrlfBuffer::append(std::string_view bytes) {
-    append_crlf(array_, bytes);
-}
-
-GByteArray* CrlfBuffer::release() {
-    GByteArray* out = array_;
-    array_ = g_byte_array_new();
-    return out;
-}
-
-Parsed parse_message(std::string_view raw) {
-    CrlfBuffer bytes(raw.size() + raw.size() / 32);
-    bytes.append(raw);
-    return parse_message(bytes);
-}
-
 BorrowedArray::BorrowedArray(std::string_view bytes)
     // GLib only frees what it takes when the array is freed with its data; give_back() takes
     // the data out first. GMime only reads the bytes of a stream it parses.
@@ -227,10 +202,12 @@ Parsed parse_stream(Parsed parsed) {
 
 }  // namespace
 
-Parsed parse_message(CrlfBuffer& bytes) {
+Parsed parse_message(std::string_view raw) {
     ensure_initialized();
+    GByteArray* bytes = g_byte_array_sized_new(static_cast<guint>(raw.size() + raw.size() / 32));
+    append_crlf(bytes, raw);
     Parsed parsed;
-    parsed.stream.reset(g_mime_stream_mem_new_with_byte_array(bytes.release()));
+    parsed.stream.reset(g_mime_stream_mem_new_with_byte_array(bytes));  // owns the array
     return parse_stream(std::move(parsed));
 }
 

@@ -99,26 +99,6 @@ Parsed parse_message(std::string_view raw);
 // without a copy: the result then refers into `raw`, which must outlive it.
 Parsed parse_message_in_place(std::string_view raw);
 
-// Bytes written for GMime to parse, in the array its memory stream will own.
-class CrlfBuffer {
-public:
-    explicit CrlfBuffer(std::size_t reserve);
-    ~CrlfBuffer();
-    CrlfBuffer(const CrlfBuffer&) = delete;
-    CrlfBuffer& operator=(const CrlfBuffer&) = delete;
-
-    // Appends bytes, turning each bare LF into CRLF.
-    void append(std::string_view bytes);
-    // Hands the array over; the buffer is empty afterwards.
-    GByteArray* release();
-
-private:
-    GByteArray* array_;
-};
-
-// As parse_message(), on bytes already in a CrlfBuffer (which it empties).
-Parsed parse_message(CrlfBuffer& bytes);
-
 // The bytes of a memory stream that parse_message created.
 std::string_view stream_bytes(GMimeStream* stream);
 

@@ -109,8 +109,14 @@ Message parse_owned(std::string bytes, const Limits& limits) {
     // On the heap, so the bytes GMime reads stay where they are when the string is moved.
     auto owned = std::make_unique<std::string>(std::move(bytes));
     prescan(*owned, limits);
-    Message message = checked(gm::parse_message_in_place(*owned), limits);
-    message.state().owned = std::move(owned);
+    gm::Parsed parsed = gm::parse_message_in_place(*owned);
+    // Bytes that were not CRLF were parsed from a converted copy: keeping them as well would
+    // only cost memory, and release() must not splice the copy's offsets into them.
+    bool in_place = parsed.borrowed.get() != nullptr;
+    Message message = checked(std::move(parsed), limits);
+    if (in_place) {
+        message.state().owned = std::move(owned);
+    }
     return message;
 }
 

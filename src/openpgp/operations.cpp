@@ -192,7 +192,7 @@ void encrypt_to(Keyring& keyring, Pieces data, const std::vector<std::string>& r
     }
     rnp::PiecesReader reader{data};
     auto input = rnp::input_from(reader);
-    rnp::CallbackWriter writer{write, nullptr};
+    rnp::CallbackWriter writer{write, nullptr};  // refers to `write`, no copy of it
     auto output = rnp::output_to(writer);
     rnp_op_encrypt_t raw = nullptr;
     rnp::check(rnp_op_encrypt_create(&raw, keyring.ffi(), input.get(), output.get()),

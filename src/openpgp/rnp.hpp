@@ -58,7 +58,7 @@ Input input_from(PiecesReader& reader);
 // An output handing every chunk librnp writes to `write` (whose exceptions it keeps in
 // `failure` and reports as a failed write): `write` must outlive the returned handle.
 struct CallbackWriter {
-    std::function<void(std::string_view)> write;
+    const std::function<void(std::string_view)>& write;
     std::exception_ptr failure;
 
     static bool deliver(void* context, const void* buffer, std::size_t length);

@@ -157,6 +157,16 @@ TEST(Message, ParsedInPlaceCopiesWhatIsNotCrlfYet) {
     EXPECT_TRUE(text::is_crlf(message.serialize()));
 }
 
+TEST(Message, ParsedOwnedReleasesWhatSerializeWrites) {
+    for (std::string raw : {text::to_crlf(fixtures::plain_text()), fixtures::plain_text()}) {
+        Message message = parse_owned(raw);
+        message.set_header("X-Sealpost-Decrypted", "yes");
+        std::string expected = message.serialize();
+        EXPECT_NE(expected.find("X-Sealpost-Decrypted: yes\r\n"), std::string::npos);
+        EXPECT_EQ(std::move(message).release(), expected);
+    }
+}
+
 TEST(Message, MovesWithoutCopyingTheTree) {
     Message first = plain();
     Message second = std::move(first);
