@@ -236,6 +236,14 @@ std::string encrypted_message(const Message& original, std::string_view armored_
     return out;
 }
 
+std::string EncryptedFrame::open(std::size_t plaintext_size) {
+    std::string out = std::move(head);
+    // Armor: 4/3 of the binary, a CRLF after every 64 characters; packet headers besides.
+    std::size_t armor = plaintext_size + plaintext_size / 3 + plaintext_size / 16 + 4096;
+    out.reserve(out.size() + armor + tail.size());
+    return out;
+}
+
 void EncryptedFrame::close(std::string& out) const {
     if (!out.ends_with("\r\n")) {
         out += "\r\n";

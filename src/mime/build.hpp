@@ -47,6 +47,9 @@ struct EncryptedFrame {
     std::string head;
     std::string tail;  // the closing delimiter line
 
+    // The message so far (`head`, taken), with room for the armor of `plaintext_size` bytes
+    // and the rest, so a large ciphertext is not copied as the string grows.
+    std::string open(std::size_t plaintext_size);
     // Appends the line break the armor may lack, and the closing delimiter.
     void close(std::string& out) const;
 };

@@ -70,10 +70,7 @@ std::string Processor::outbound(Work& work, const policy::Copy& copy) {
         options.hide_recipients = copy.bcc;
         // The ciphertext is written straight into the message that carries it.
         mime::EncryptedFrame frame = mime::encrypted_frame(original);
-        std::string out = std::move(frame.head);
-        std::size_t size = entity.head.size() + entity.body.size();
-        // Armor: 4/3 of the binary, and CRLF after every 64 characters.
-        out.reserve(out.size() + size + size / 3 + size / 16 + 4096 + frame.tail.size());
+        std::string out = frame.open(entity.head.size() + entity.body.size());
         openpgp::encrypt_to(keyring, pieces, recipient_fprs, signer_fprs, options,
                             mime::CrlfAppender(out));
         frame.close(out);

@@ -98,7 +98,8 @@ TEST(BuildEncrypted, WritesRfc3156Section4AndReadsBack) {
 TEST(BuildEncrypted, TheFrameAroundAStreamedCiphertextIsTheSameMessage) {
     Message original = parse(fixtures::plain_text());
     EncryptedFrame frame = encrypted_frame(original);
-    std::string streamed = frame.head;
+    std::string streamed = frame.open(fixtures::pgp_message.size());
+    EXPECT_GE(streamed.capacity(), streamed.size() + fixtures::pgp_message.size() * 4 / 3);
     CrlfAppender append(streamed);
     // Armor in LF lines, arriving in chunks that split lines anywhere.
     std::string armor(fixtures::pgp_message);
