@@ -64,6 +64,12 @@ public:
     virtual std::vector<std::string> members(std::string_view group) = 0;  // ordered; may be empty
     // For policy::GroupMembership: false for malformed input; never throws BadInput.
     virtual bool is_member(std::string_view group, std::string_view address) = 0;
+
+    // While held (one message's processing), the answers of is_local, find_account and
+    // is_member a directory remembers are checked against other connections' changes once,
+    // at the first question; its own changes are seen at once. One that remembers nothing
+    // ignores it. Use LookupHold (common/lookup_hold.hpp).
+    virtual void hold_lookups(bool hold) { (void)hold; }
 };
 
 }  // namespace sealpost::directory

@@ -54,13 +54,40 @@ SqliteDirectory::SqliteDirectory(const std::string& path) : db_(migrated(path), 
 
 void SqliteDirectory::transaction(const std::function<void()>& work) {
     db_.execute("BEGIN IMMEDIATE");
+    in_transaction_ = true;
     try {
         work();
         db_.execute("COMMIT");
+        in_transaction_ = false;
     } catch (...) {
+        in_transaction_ = false;
         sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
         throw;
     }
+}
+
+// Never inside a transaction (its writes may yet roll back); otherwise forgotten whenever
+// any connection committed something since they were read.
+bool SqliteDirectory::answers_current() {
+    if (in_transaction_) {
+        return false;
+    }
+    if (watch_.changed() || remembered_.size() >= max_remembered) {
+        remembered_.clear();
+    }
+    return true;
+}
+
+bool SqliteDirectory::remembered_yes_no(const std::string& question,
+                                        const std::function<bool()>& ask) {
+    if (!answers_current()) {
+        return ask();
+    }
+    auto it = remembered_.yes_no.find(question);
+    if (it == remembered_.yes_no.end()) {
+        it = remembered_.yes_no.emplace(question, ask()).first;
+    }
+    return it->second;
 }
 
 bool SqliteDirectory::exists(const std::string& sql, const std::string& arg) {
@@ -123,7 +150,8 @@ bool SqliteDirectory::is_local(std::string_view domain) {
     } catch (const Error&) {
         return false;
     }
-    return exists("SELECT 1 FROM local_domains WHERE domain = ?1", name);
+    return remembered_yes_no(
+        "d" + name, [&] { return exists("SELECT 1 FROM local_domains WHERE domain = ?1", name); });
 }
 
 Account SqliteDirectory::add_account(std::string_view address, std::string_view display_name,
@@ -174,6 +202,18 @@ std::vector<Account> SqliteDirectory::accounts() {
 
 std::optional<Account> SqliteDirectory::find_account(std::string_view address) {
     auto normal = openpgp::normalise_address(address);
+    if (!answers_current()) {
+        return query_account(normal);
+    }
+    auto question = "a" + normal;
+    auto it = remembered_.accounts.find(question);
+    if (it == remembered_.accounts.end()) {
+        it = remembered_.accounts.emplace(question, query_account(normal)).first;
+    }
+    return it->second;
+}
+
+std::optional<Account> SqliteDirectory::query_account(const std::string& normal) {
     auto& stmt = db_.cached(std::string(account_columns) + "WHERE address = ?1");
     stmt.bind(1, normal);
     if (!stmt.step()) {
@@ -291,11 +331,14 @@ bool SqliteDirectory::is_member(std::string_view group, std::string_view address
     } catch (const Error&) {
         return false;
     }
-    auto& stmt = db_.cached("SELECT 1 FROM group_members WHERE group_name = ?1 AND address = ?2");
-    stmt.bind(1, name).bind(2, normal);
-    bool found = stmt.step();
-    stmt.reset();
-    return found;
+    return remembered_yes_no("m" + name + "\n" + normal, [&] {
+        auto& stmt =
+            db_.cached("SELECT 1 FROM group_members WHERE group_name = ?1 AND address = ?2");
+        stmt.bind(1, name).bind(2, normal);
+        bool found = stmt.step();
+        stmt.reset();
+        return found;
+    });
 }
 
 }  // namespace sealpost::directory

@@ -1,12 +1,21 @@
 // The directory kept in the keystore's SQLite database (DESIGN.md §3): tables local_domains
 // (shared with the keystore, which marks keys in these domains local), accounts and
 // group_members (schema version 2, keystore/sqlite/schema.hpp).
+//
+// Mail asks the same few questions for every message (is this domain ours, is this sender an
+// account, is she in that group), so their answers are remembered on the connection, up to a
+// bound, while nothing changed the database (keystore::sqlite::ChangeWatch): a domain, account
+// or membership removed by `sealpost` in another process is not answered from memory once
+// the change is committed. Inside a transaction the database is always asked.
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "directory/directory.hpp"
+#include "keystore/sqlite/change_watch.hpp"
 #include "keystore/sqlite/database.hpp"
 
 namespace sealpost::directory {
@@ -35,8 +44,27 @@ public:
     std::vector<std::string> groups() override;
     std::vector<std::string> members(std::string_view group) override;
     bool is_member(std::string_view group, std::string_view address) override;
+    void hold_lookups(bool hold) override { watch_.hold(hold); }
+
+    // How many answers are remembered now (for tests).
+    std::size_t remembered_answers() const { return remembered_.size(); }
 
 private:
+    // Answers by question: 'd' + domain, 'a' + address, 'm' + group + '\n' + address.
+    struct Remembered {
+        std::unordered_map<std::string, bool> yes_no;
+        std::unordered_map<std::string, std::optional<Account>> accounts;
+        std::size_t size() const { return yes_no.size() + accounts.size(); }
+        void clear() {
+            yes_no.clear();
+            accounts.clear();
+        }
+    };
+    static constexpr std::size_t max_remembered = 4096;
+
+    bool answers_current();
+    bool remembered_yes_no(const std::string& question, const std::function<bool()>& ask);
+    std::optional<Account> query_account(const std::string& normal);
     void transaction(const std::function<void()>& work);
     bool exists(const std::string& sql, const std::string& arg);
     std::optional<std::string> password_hash(const std::string& address);
@@ -44,6 +72,9 @@ private:
     std::vector<std::string> texts(const std::string& sql, const std::string& arg = {});
 
     keystore::sqlite::Database db_;
+    keystore::sqlite::ChangeWatch watch_{db_};
+    Remembered remembered_;
+    bool in_transaction_ = false;
 };
 
 }  // namespace sealpost::directory

@@ -107,20 +107,8 @@ public:
     // While held (one message's processing), answers the store remembers are checked against
     // other connections' commits once, at the first lookup, not at every one; this
     // connection's own writes still make it forget them. A store that remembers nothing
-    // ignores it. Use LookupHold rather than calling it directly.
+    // ignores it. Use LookupHold (common/lookup_hold.hpp) rather than calling it directly.
     virtual void hold_lookups(bool hold) { (void)hold; }
-};
-
-// Holds a store's remembered lookups for as long as it lives (see Store::hold_lookups).
-class LookupHold {
-public:
-    explicit LookupHold(Store& store) : store_(store) { store_.hold_lookups(true); }
-    ~LookupHold() { store_.hold_lookups(false); }
-    LookupHold(const LookupHold&) = delete;
-    LookupHold& operator=(const LookupHold&) = delete;
-
-private:
-    Store& store_;
 };
 
 }  // namespace sealpost::keystore

@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "common/lookup_hold.hpp"
 #include "mime/classify.hpp"
 #include "pipeline/work.hpp"
 
@@ -81,8 +82,10 @@ Processor::~Processor() = default;
 
 Result Processor::process(const Envelope& envelope, std::string_view raw, Mode mode,
                           std::string_view queue_id) {
-    // The keystore as the message's first lookup finds it serves the whole message.
-    keystore::LookupHold hold(keys_.store());
+    // The keystore and directory as the message's first lookups find them serve the whole
+    // message.
+    LookupHold keys_held(keys_.store());
+    LookupHold directory_held(directory_);
     Work work{envelope, std::string(queue_id), {}, {}, std::nullopt, {}, {}};
     work.mime_limits.max_depth = static_cast<std::size_t>(config_.limits.max_mime_depth);
     work.pgp_limits.max_output_bytes = config_.limits.max_decompressed_bytes;

@@ -123,30 +123,16 @@ void SqliteStore::transaction(const std::function<void()>& work) {
 
 // Whether remembered answers are still the database's: never inside a transaction (its
 // writes may yet roll back), and only while no connection changed anything since they were
-// read. PRAGMA data_version moves with every commit of another connection, in this process or
-// another; it reads the newest commit, as any query would.
+// read (ChangeWatch).
 // LIMITATION: any write to the database file forgets every remembered answer, so a store
 // written to all the time (bulk imports, many fetched keys) gains little from remembering.
 bool SqliteStore::lookups_current() {
     if (transaction_depth_ > 0) {
         return false;
     }
-    auto changes = sqlite3_total_changes64(db_.handle());
-    if (held_ && checked_while_held_ && changes == own_changes_) {
-        return true;
-    }
-    auto& stmt = db_.cached("PRAGMA data_version");
-    ResetAtExit done(stmt);
-    if (!stmt.step()) {
-        throw Error(ErrorKind::Internal, "keystore: PRAGMA data_version returned nothing");
-    }
-    auto version = stmt.integer(0);
-    if (version != data_version_ || changes != own_changes_) {
+    if (watch_.changed()) {
         lookups_.clear();
-        data_version_ = version;
-        own_changes_ = changes;
     }
-    checked_while_held_ = held_;
     return true;
 }
 

@@ -13,6 +13,7 @@
 #include <functional>
 #include <string>
 
+#include "keystore/sqlite/change_watch.hpp"
 #include "keystore/sqlite/database.hpp"
 #include "keystore/sqlite/lookup_cache.hpp"
 #include "keystore/store.hpp"
@@ -25,10 +26,7 @@ public:
     SqliteStore(const std::string& path, bool create = false);
 
     void transaction(const std::function<void()>& work) override;
-    void hold_lookups(bool hold) override {
-        held_ = hold;
-        checked_while_held_ = false;
-    }
+    void hold_lookups(bool hold) override { watch_.hold(hold); }
     void put_key(const StoredKey& key) override;
     std::optional<StoredKey> get_key(const std::string& fingerprint) override;
     std::optional<KeyRecord> get_record(const std::string& fingerprint) override;
@@ -75,10 +73,7 @@ private:
     Database db_;
     int transaction_depth_ = 0;
     LookupCache lookups_;
-    std::int64_t data_version_ = -1;   // PRAGMA data_version when lookups_ was last valid
-    std::int64_t own_changes_ = -1;    // sqlite3_total_changes64 then
-    bool held_ = false;                // hold_lookups(true) in force
-    bool checked_while_held_ = false;  // data_version read since it was
+    ChangeWatch watch_{db_};
 };
 
 }  // namespace sealpost::keystore::sqlite

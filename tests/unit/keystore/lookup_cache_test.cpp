@@ -3,6 +3,7 @@
 // process) is seen by the very next lookup; a rolled-back write is never seen afterwards.
 #include <sqlite3.h>
 
+#include "common/lookup_hold.hpp"
 #include "keystore/key_choice.hpp"
 #include "keystore/sqlite/lookup_cache.hpp"
 #include "keystore_test_support.hpp"
@@ -195,7 +196,7 @@ TEST_F(LookupCacheTest, AHoldChecksOtherConnectionsOnceAndOwnWritesAlways) {
     auto [first, second] = two_keys_for_erin();
     EXPECT_EQ(chosen(store(), "erin@example.org"), first);
     {
-        LookupHold hold(store());
+        sealpost::LookupHold hold(store());
         EXPECT_EQ(chosen(store(), "erin@example.org"), first);
         other().set_enabled(first, false);
         EXPECT_EQ(chosen(store(), "erin@example.org"), first);  // as the message began
@@ -204,7 +205,7 @@ TEST_F(LookupCacheTest, AHoldChecksOtherConnectionsOnceAndOwnWritesAlways) {
         store().set_preferred("erin@example.org", first);
     }
     {
-        LookupHold hold(store());
+        sealpost::LookupHold hold(store());
         EXPECT_EQ(chosen(store(), "erin@example.org"), second);  // first is disabled now
     }
 }
