@@ -13,6 +13,7 @@
 #include "mime/extract.hpp"
 #include "mime/keys.hpp"
 #include "mime/message.hpp"
+#include "mime/prescan.hpp"
 
 namespace {
 
@@ -60,11 +61,33 @@ void check_round_trip(const mime::Message& message, const mime::Limits& limits) 
     }
 }
 
+// The prescan's bounds are never below the depth and the parts of the tree GMime builds:
+// bytes it bounds within the limits are sent on without that tree (mime::replace_body_bytes).
+void check_prescan_bounds(std::string_view input, const mime::Limits& limits) {
+    mime::Limits exact = limits;
+    try {
+        mime::Prescan bounds = mime::prescan(input, limits);
+        exact.max_depth = bounds.depth_bound;
+        exact.max_parts = bounds.parts_bound;
+    } catch (const Error&) {
+        return;
+    }
+    try {
+        mime::parse(input, exact);
+    } catch (const Error& e) {
+        std::string_view what = e.what();
+        if (what.find("max_depth") != what.npos || what.find("max_parts") != what.npos) {
+            std::abort();
+        }
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view input(reinterpret_cast<const char*>(data), size);
     mime::Limits limits = fuzz_limits();
+    check_prescan_bounds(input, limits);
     try {
         mime::Message message = mime::parse(input, limits);
         read_openpgp_parts(message);

@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "mime/gmime.hpp"
+#include "mime/prescan.hpp"
 #include "mime/state.hpp"
 #include "mime/text.hpp"
 
@@ -278,20 +279,41 @@ Message replace_body(const Message& original, std::string_view decrypted_entity,
     return replace_body_in_place(original, std::string(decrypted_entity), limits);
 }
 
-Message replace_body_in_place(const Message& original, std::string&& decrypted_entity,
-                              const Limits& limits) {
-    std::string& bytes = decrypted_entity;
+namespace {
+
+// The entity's bytes made into the message: the original's fields, the entity's, `added`
+// (formatted header fields, CRLF-ended), the empty line, the entity's body.
+std::string& with_new_head(const Message& original, std::string& bytes, std::string_view added) {
     if (!text::is_crlf(bytes)) {
         bytes = text::to_crlf(bytes);
     }
     Entity entity = split_entity(bytes);
     std::string head = outer_headers(original, entity.subject.has_value());
     head += entity.subject.value_or("");
+    head += added;  // before the Content-* fields, where GMime writes fields set later
     head += entity.content_fields;
     head += "\r\n";
     auto body_at = static_cast<std::size_t>(entity.body.data() - bytes.data());
     bytes.replace(0, body_at, head);
-    return parse_owned(std::move(bytes), limits);
+    return bytes;
+}
+
+}  // namespace
+
+Message replace_body_in_place(const Message& original, std::string&& decrypted_entity,
+                              const Limits& limits) {
+    return parse_owned(std::move(with_new_head(original, decrypted_entity, {})), limits);
+}
+
+std::string replace_body_bytes(const Message& original, std::string&& decrypted_entity,
+                               std::span<const Field> fields, const Limits& limits) {
+    std::string added = gm::formatted_fields(fields);
+    std::string& bytes = with_new_head(original, decrypted_entity, added);
+    Prescan bounds = prescan(bytes, limits);
+    if (bounds.depth_bound > limits.max_depth || bounds.parts_bound > limits.max_parts) {
+        return parse_owned(std::move(bytes), limits).release();  // exactly, on GMime's tree
+    }
+    return std::move(bytes);
 }
 
 }  // namespace sealpost::mime

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "mime/state.hpp"
 #include "mime/text.hpp"
 
 namespace sealpost::mime::gm {
@@ -92,6 +93,18 @@ std::string header_text(GMimeHeader* header) {
     Ptr<GMimeStream> out(g_mime_stream_mem_new());
     g_mime_header_write_to_stream(header, crlf_options, out.get());
     return ended(text::to_crlf(bytes_of(out.get())));
+}
+
+std::string formatted_fields(std::span<const Field> fields) {
+    ensure_initialized();
+    Ptr<GMimeHeaderList> list(g_mime_header_list_new(g_mime_parser_options_get_default()));
+    for (const Field& field : fields) {
+        detail::check_field(field.name, field.value);
+        std::string name(field.name);
+        std::string value(field.value);
+        g_mime_header_list_set(list.get(), name.c_str(), value.c_str(), "utf-8");
+    }
+    return ended(text::to_crlf(take(g_mime_header_list_to_string(list.get(), crlf_options))));
 }
 
 std::string serialize(GMimeObject* object) {

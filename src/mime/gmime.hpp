@@ -9,8 +9,11 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+
+#include "mime/message.hpp"
 
 namespace sealpost::mime::gm {
 
@@ -45,6 +48,11 @@ std::string headers_of(GMimeObject* object);
 
 // One header field as GMime writes it (name, colon, raw value, folding kept), CRLF-ended.
 std::string header_text(GMimeHeader* header);
+
+// `fields` as Message::set_header() writes them into a message that has none of them yet
+// (non-ASCII RFC 2047-encoded, long values folded), CRLF-ended. Checked as set_header()
+// checks them: Error(BadInput).
+std::string formatted_fields(std::span<const Field> fields);
 
 // The whole of `object` (headers and body) as GMime writes it, with CRLF line endings.
 std::string serialize(GMimeObject* object);

@@ -23,22 +23,6 @@ bool same_field(std::string_view field, std::string_view name) {
     return text::iequals(text::rtrim_lwsp(field), name);
 }
 
-// RFC 5322 §2.2: a field name is printable US-ASCII except the colon; values stay on one line.
-void check_field(std::string_view name, std::string_view value) {
-    if (name.empty() || is_content_field(name)) {
-        throw Error(ErrorKind::BadInput,
-                    "not an editable header field: '" + std::string(name) + "'");
-    }
-    for (char c : name) {
-        if (c <= ' ' || c > '~' || c == ':') {
-            throw Error(ErrorKind::BadInput, "invalid header field name");
-        }
-    }
-    if (value.find_first_of("\r\n") != std::string_view::npos) {
-        throw Error(ErrorKind::BadInput, "header field value spans lines: " + std::string(name));
-    }
-}
-
 GMimeHeaderList* fields_of(GMimeObject* object) {
     return g_mime_object_get_header_list(object);
 }
@@ -82,6 +66,25 @@ std::vector<std::string> addresses(InternetAddressList* list) {
 
 }  // namespace
 
+namespace detail {
+
+void check_field(std::string_view name, std::string_view value) {
+    if (name.empty() || is_content_field(name)) {
+        throw Error(ErrorKind::BadInput,
+                    "not an editable header field: '" + std::string(name) + "'");
+    }
+    for (char c : name) {
+        if (c <= ' ' || c > '~' || c == ':') {
+            throw Error(ErrorKind::BadInput, "invalid header field name");
+        }
+    }
+    if (value.find_first_of("\r\n") != std::string_view::npos) {
+        throw Error(ErrorKind::BadInput, "header field value spans lines: " + std::string(name));
+    }
+}
+
+}  // namespace detail
+
 Message::Message(std::unique_ptr<detail::MessageState> state) : state_(std::move(state)) {}
 Message::Message(Message&&) noexcept = default;
 Message& Message::operator=(Message&&) noexcept = default;
@@ -112,7 +115,7 @@ std::vector<std::string> Message::headers(std::string_view name) const {
 }
 
 void Message::set_header(std::string_view name, std::string_view value) {
-    check_field(name, value);
+    detail::check_field(name, value);
     std::string field(name);
     std::string text(value);
     g_mime_object_set_header(GMIME_OBJECT(state_->message.get()), field.c_str(), text.c_str(),
@@ -120,7 +123,7 @@ void Message::set_header(std::string_view name, std::string_view value) {
 }
 
 void Message::add_header(std::string_view name, std::string_view value) {
-    check_field(name, value);
+    detail::check_field(name, value);
     std::string field(name);
     std::string text(value);
     g_mime_object_append_header(GMIME_OBJECT(state_->message.get()), field.c_str(), text.c_str(),
@@ -128,7 +131,7 @@ void Message::add_header(std::string_view name, std::string_view value) {
 }
 
 std::size_t Message::remove_header(std::string_view name) {
-    check_field(name, "");
+    detail::check_field(name, "");
     return remove_where(fields_of(GMIME_OBJECT(state_->message.get())),
                         [name](std::string_view field) { return same_field(field, name); });
 }
@@ -149,7 +152,7 @@ std::string Message::subject() const {
 }
 
 void Message::set_subject(std::string_view utf8) {
-    check_field("Subject", utf8);
+    detail::check_field("Subject", utf8);
     std::string subject(utf8);
     g_mime_message_set_subject(state_->message.get(), subject.c_str(), "utf-8");
 }

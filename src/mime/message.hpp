@@ -36,6 +36,12 @@ struct Limits {
 
 enum class Newline { Crlf, Lf };
 
+// A header field to set on a message.
+struct Field {
+    std::string_view name;
+    std::string_view value;  // UTF-8, on one line
+};
+
 namespace detail {
 struct MessageState;
 }

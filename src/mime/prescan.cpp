@@ -59,13 +59,20 @@ public:
         }
     }
 
-    void finish() {
+    Prescan finish() {
         end_field();
         std::uint64_t nesting = std::min<std::uint64_t>(multipart_fields_, boundary_lines_ + 1);
         std::uint64_t work = (dash_bytes_ + per_line_cost * dash_lines_) * nesting;
         if (work > limits_.max_boundary_work) {
             exceeded("max_boundary_work", work);
         }
+        // Each level below the top is a multipart's part or a message/* part's message, and
+        // a message/* part needs a field naming it or a digest (a multipart) around it. Each
+        // part below the top starts at a boundary line or is the message of a message/* part,
+        // which is named by a field or is a digest entry (itself after a boundary line).
+        std::uint64_t entries = digest_seen_ ? boundary_lines_ : 0;
+        return {1 + 2 * (multipart_fields_ + message_fields_),
+                1 + boundary_lines_ + message_fields_ + entries};
     }
 
 private:
@@ -90,9 +97,11 @@ private:
             return;
         }
         collecting_ = false;
+        bool names_message = text::icontains(field_, "message");
+        message_fields_ += names_message ? 1 : 0;
         if (field_in_header_) {
             block_has_type_ = true;
-            block_names_message_ = block_names_message_ || text::icontains(field_, "message");
+            block_names_message_ = block_names_message_ || names_message;
         }
         if (!text::icontains(field_, "multipart")) {
             return;
@@ -171,6 +180,7 @@ private:
     std::size_t header_bytes_ = 0;
     std::size_t content_type_bytes_ = 0;
     std::uint64_t multipart_fields_ = 0;
+    std::uint64_t message_fields_ = 0;
     std::uint64_t boundary_lines_ = 0;
     std::uint64_t dash_lines_ = 0;
     std::uint64_t dash_bytes_ = 0;
@@ -178,7 +188,7 @@ private:
 
 }  // namespace
 
-void prescan(std::string_view raw, const Limits& limits) {
+Prescan prescan(std::string_view raw, const Limits& limits) {
     gm::ensure_initialized();
     Scanner scanner(limits);
     text::Lines lines(raw);
@@ -187,7 +197,7 @@ void prescan(std::string_view raw, const Limits& limits) {
     while (lines.next(line, start)) {
         scanner.line(line);
     }
-    scanner.finish();
+    return scanner.finish();
 }
 
 }  // namespace sealpost::mime

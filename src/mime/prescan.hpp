@@ -19,14 +19,22 @@
 // decrypt that message.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "mime/message.hpp"
 
 namespace sealpost::mime {
 
+struct Prescan {
+    std::uint64_t depth_bound = 1;  // GMime's tree of these bytes is at most this deep
+    std::uint64_t parts_bound = 1;  // and has at most this many parts
+};
+
 // Throws Error(LimitExceeded) naming the limit when `raw` could exceed it, and
 // Error(BadInput) for a NUL byte in what could be a header block (RFC 5322 §2.2 forbids it).
-void prescan(std::string_view raw, const Limits& limits);
+// Depth, and parts of message/* bodies, are left to the check of the tree GMime builds (no
+// linear pass can tell them exactly); the bounds returned say when that check cannot fail.
+Prescan prescan(std::string_view raw, const Limits& limits);
 
 }  // namespace sealpost::mime

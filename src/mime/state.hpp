@@ -24,6 +24,10 @@ struct MessageState {
     GMimeObject* body_entity() const { return g_mime_message_get_mime_part(message.get()); }
 };
 
+// RFC 5322 §2.2: a field name is printable US-ASCII except the colon, not Content-* (those
+// describe the body); the value stays on one line. Error(BadInput) otherwise.
+void check_field(std::string_view name, std::string_view value);
+
 inline GMimeMessage* gmime(const Message& message) {
     return message.state().message.get();
 }

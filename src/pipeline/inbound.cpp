@@ -101,33 +101,39 @@ openpgp::Keyring& Processor::decryption_keyring(const keystore::KeyRecord& key) 
     return slot->prepare({key}, true);
 }
 
-// One recipient's copy of `source`: decrypted straight from the source when that works, else
-// a fresh parse of its bytes with the reason it was not.
-mime::Message Processor::inbound(Work& work, const mime::Message& source,
-                                 const std::string& recipient, const policy::Copy& copy) {
+// One recipient's copy of `source`, as the bytes to send on: decrypted straight from the
+// source when that works, else a fresh parse of its bytes with the reason it was not.
+std::string Processor::inbound(Work& work, const mime::Message& source,
+                               const std::string& recipient, const policy::Copy& copy) {
     std::string why_not;
-    std::optional<mime::Message> message;
     if (copy.decrypt) {
-        message = decrypt(work, source, recipient, why_not);
-    }
-    if (!message) {
-        message = mime::parse_owned(source.serialize(), work.copy_limits());
-        if (!why_not.empty()) {
-            message->set_header(decrypted_header, "no; reason=" + why_not);
+        if (auto decrypted = decrypt(work, source, recipient, why_not)) {
+            // A signature made inside the encryption was checked while decrypting: then
+            // nothing is left to ask of the message, which is not parsed again.
+            if (!copy.verify || decrypted->signature_checked) {
+                return std::move(decrypted->bytes);
+            }
+            mime::Message message =
+                mime::parse_owned(std::move(decrypted->bytes), work.copy_limits());
+            verify(work, message);
+            return std::move(message).release();
         }
     }
-    // A signature made inside the encryption was checked while decrypting.
-    if (copy.verify && !message->header(signature_header)) {
-        verify(work, *message);
+    mime::Message message = mime::parse_owned(source.serialize(), work.copy_limits());
+    if (!why_not.empty()) {
+        message.set_header(decrypted_header, "no; reason=" + why_not);
     }
-    return std::move(*message);
+    if (copy.verify) {
+        verify(work, message);
+    }
+    return std::move(message).release();
 }
 
 // The decrypted message, or nothing with the reason in `why_not` (empty when `source` is not
 // encrypted at all).
-std::optional<mime::Message> Processor::decrypt(Work& work, const mime::Message& source,
-                                                const std::string& recipient,
-                                                std::string& why_not) {
+std::optional<Processor::Decrypted> Processor::decrypt(Work& work, const mime::Message& source,
+                                                       const std::string& recipient,
+                                                       std::string& why_not) {
     std::string why;
     Ciphertext ciphertext;
     bool found = false;
@@ -148,16 +154,19 @@ std::optional<mime::Message> Processor::decrypt(Work& work, const mime::Message&
             auto opened = openpgp::decrypt(keyring, ciphertext.armored, work.pgp_limits);
             std::string entity =
                 ciphertext.mime ? std::move(opened.plaintext) : mime::text_entity(opened.plaintext);
-            mime::Message plain =
-                mime::replace_body_in_place(source, std::move(entity), work.mime_limits);
-            plain.set_header(decrypted_header, "yes (key " + key.fingerprint + ")");
-            if (auto value = signature_value(opened.signatures)) {
-                plain.set_header(signature_header, *value);
+            std::string decrypted_value = "yes (key " + key.fingerprint + ")";
+            std::vector<mime::Field> fields{{decrypted_header, decrypted_value}};
+            auto signature = signature_value(opened.signatures);
+            if (signature) {
+                fields.push_back({signature_header, *signature});
             }
+            Decrypted out{
+                mime::replace_body_bytes(source, std::move(entity), fields, work.mime_limits),
+                signature.has_value()};
             log::info(
                 "pipeline", "decrypted",
                 {{"queue_id", work.queue_id}, {"recipient", recipient}, {"key", key.fingerprint}});
-            return plain;
+            return out;
         } catch (const Error& e) {
             why = failure_reason(e.kind());
             if (e.kind() != ErrorKind::Unusable) {

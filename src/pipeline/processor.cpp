@@ -210,9 +210,8 @@ void Processor::produce_copy(Work& work, const policy::Copy& copy) {
     }
     const mime::Message& source = built ? *built : *work.message;
     for (const auto& recipient : copy.recipients) {
-        mime::Message mine = inbound(work, source, recipient, copy);
         work.result.messages.push_back(
-            {work.envelope.sender, {recipient}, std::move(mine).release(), why});
+            {work.envelope.sender, {recipient}, inbound(work, source, recipient, copy), why});
     }
 }
 

@@ -82,10 +82,14 @@ private:
     void produce(Work& work);
     void produce_copy(Work& work, const policy::Copy& copy);
     std::string outbound(Work& work, const policy::Copy& copy);
-    mime::Message inbound(Work& work, const mime::Message& source, const std::string& recipient,
-                          const policy::Copy& copy);
-    std::optional<mime::Message> decrypt(Work& work, const mime::Message& source,
-                                         const std::string& recipient, std::string& why_not);
+    std::string inbound(Work& work, const mime::Message& source, const std::string& recipient,
+                        const policy::Copy& copy);
+    struct Decrypted {
+        std::string bytes;               // the message to send on
+        bool signature_checked = false;  // a signature inside the encryption was checked
+    };
+    std::optional<Decrypted> decrypt(Work& work, const mime::Message& source,
+                                     const std::string& recipient, std::string& why_not);
     void verify(Work& work, mime::Message& message);
     void add_replies(Work& work);
     void import_keys(Work& work);

@@ -166,6 +166,48 @@ TEST(ReplaceBody, InPlaceGivesTheSameMessageAndReleasesItsBytesWithEdits) {
     EXPECT_EQ(std::move(viewed).release(), expected);
 }
 
+// The bytes without a parse are byte for byte what the parsed message with the same fields
+// set would release, a long, non-ASCII value included; the prescan still holds the limits.
+TEST(ReplaceBody, BytesAreWhatTheParsedMessageWithTheFieldsReleases) {
+    std::string raw = fixtures::with_envelope(fixtures::pgp_mime_encrypted());
+    raw.replace(raw.find("Subject: Quarterly figures"), 26, "Subject: ...");
+    Message original = parse(raw);
+    const std::string long_value = "good; signer=" + std::string(120, 'F') + " and more words";
+    const Field fields[] = {{"X-Sealpost-Decrypted", "yes (key ABCDEF)"},
+                            {"X-Sealpost-Signature", long_value},
+                            {"X-Note", "Grüße aus Köln"}};
+    for (std::string entity : {crlf("Content-Type: text/plain; charset=utf-8\n\nHello.\n"),
+                               std::string("Content-Type: text/plain; protected-headers=\"v1\"\n"
+                                           "Subject: The real subject\nX-Sealpost-Signature: "
+                                           "forged\n\nhello\n")}) {
+        Message expected = replace_body(original, entity);
+        for (const Field& field : fields) {
+            expected.set_header(field.name, field.value);
+        }
+        std::string copy = entity;
+        EXPECT_EQ(replace_body_bytes(original, std::move(copy), fields),
+                  std::move(expected).release());
+    }
+    Limits tight;
+    tight.max_depth = 2;
+    EXPECT_THROW(replace_body_bytes(original,
+                                    crlf("Content-Type: multipart/mixed; boundary=a\n\n--a\n"
+                                         "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+                                         "Content-Type: text/plain\n\nx\n--b--\n--a--\n"),
+                                    fields, tight),
+                 Error);
+    // Parts of message/* bodies start at no boundary line; the bound counts them all the same.
+    Limits few_parts;
+    few_parts.max_parts = 2;
+    EXPECT_THROW(replace_body_bytes(original,
+                                    crlf("Content-Type: message/rfc822\n\nContent-Type: "
+                                         "message/rfc822\n\nContent-Type: text/plain\n\nx\n"),
+                                    fields, few_parts),
+                 Error);
+    const Field bad[] = {{"Content-Type", "text/html"}};
+    EXPECT_THROW(replace_body_bytes(original, crlf("Content-Type: text/plain\n\nx\n"), bad), Error);
+}
+
 TEST(ReplaceBody, FieldsOtherThanContentFromInsideAreDropped) {
     Message original = parse(fixtures::with_envelope(fixtures::pgp_mime_encrypted()));
     Message result = replace_body(original,
