@@ -258,8 +258,62 @@ boost::asio::awaitable<Reply> Gateway::conclude(const Transaction& transaction,
             delivery.result = "deferred";
             co_return Reply{451, "4.4.0", "Bounce not delivered, try again later"};
         }
+        if (!outcome.accepted()) {
+            // Nobody is left to tell: the sender's own address refuses the report.
+            log::warn("gateway", "bounce_refused",
+                      {{"queue_id", transaction.queue_id},
+                       {"recipient", outcome.recipient},
+                       {"code", outcome.code},
+                       {"why", outcome.text}});
+        }
     }
     co_return Reply{250, "2.0.0", "Ok: queued as " + transaction.queue_id};
+}
+
+boost::asio::awaitable<std::optional<Reply>> Gateway::check_recipient(std::string queue_id,
+                                                                      std::string recipient,
+                                                                      Role role) {
+    auto at = recipient.rfind('@');
+    if (!next_hop_.delivers_locally() || at == std::string::npos ||
+        same_address(recipient.substr(0, at), "postmaster")) {
+        co_return std::nullopt;
+    }
+    auto settings = settings_.get();
+    std::optional<bool> known;
+    try {
+        auto job = [this, settings, &recipient, at]() -> std::optional<bool> {
+            auto& directory = *worker(this, data_dir_, settings, misses_).directory;
+            std::optional<bool> answer;
+            try {
+                if (directory.is_local(recipient.substr(at + 1))) {
+                    answer = directory.find_account(recipient).has_value();
+                }
+            } catch (const Error& e) {
+                // A name the directory cannot hold is in no local domain.
+                if (e.kind() != ErrorKind::BadInput) {
+                    throw;
+                }
+            }
+            return answer;
+        };
+        known = co_await workers_.run(job);
+    } catch (const std::exception& e) {
+        log::error("gateway", "recipient_not_checked",
+                   {{"queue_id", queue_id},
+                    {"recipient", recipient},
+                    {"reply", 451},
+                    {"error", e.what()}});
+        co_return Reply{451, "4.3.0", "Recipient not checked, try again later"};
+    }
+    if (!known || *known) {
+        co_return std::nullopt;
+    }
+    log::info("gateway", "unknown_recipient",
+              {{"queue_id", queue_id},
+               {"recipient", recipient},
+               {"role", role_name(role)},
+               {"why", "local domain without such an account"}});
+    co_return Reply{550, "5.1.1", "Recipient address rejected: no such user here"};
 }
 
 boost::asio::awaitable<bool> Gateway::authenticate(std::string user, Secret password) {

@@ -33,6 +33,12 @@ public:
 
     boost::asio::awaitable<Reply> deliver(Transaction transaction) override;
     boost::asio::awaitable<bool> authenticate(std::string user, Secret password) override;
+    // With a next hop that delivers locally, an address in a local domain that has no account
+    // (postmaster aside, RFC 5321 §4.5.1) is refused with 550 5.1.1, as Postfix refuses unknown
+    // local users; addresses of other domains are the next hop's to judge.
+    boost::asio::awaitable<std::optional<Reply>> check_recipient(std::string queue_id,
+                                                                 std::string recipient,
+                                                                 Role role) override;
 
 private:
     struct Relayed {

@@ -22,6 +22,7 @@ public:
     boost::asio::awaitable<std::vector<RecipientOutcome>> deliver(
         const OutgoingMessage& message) override;
     std::string describe() const override { return uri_.describe(); }
+    bool delivers_locally() const override { return true; }
 
 private:
     HopUri uri_;

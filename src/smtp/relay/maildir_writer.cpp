@@ -185,15 +185,18 @@ std::optional<fs::path> maildir_for(const fs::path& root, std::string_view recip
     if (at == std::string_view::npos) {
         return std::nullopt;
     }
-    auto local = recipient.substr(0, at);
-    std::string domain(recipient.substr(at + 1));
-    for (char& c : domain) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string address(recipient);
+    for (char& c : address) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
     }
+    std::string_view local = std::string_view(address).substr(0, at);
+    std::string_view domain = std::string_view(address).substr(at + 1);
     if (!is_safe_component(local) || !is_safe_component(domain)) {
         return std::nullopt;
     }
-    return root / domain / std::string(local);
+    return root / domain / local;
 }
 
 MaildirDelivery write_to_maildir(const fs::path& root, const std::string& hop_name,

@@ -17,7 +17,8 @@ struct MaildirDelivery {
     std::string path;  // the file in new/ when delivered, else empty
 };
 
-// Where a recipient's Maildir is: ROOT/<domain in lower case>/<local part>/; nullopt when the
+// Where a recipient's Maildir is: ROOT/<domain>/<local part>/, both in ASCII lower case as
+// the directory keeps accounts (so Bob@ and bob@ share a mailbox); nullopt when the
 // address has no '@', or a part is empty, starts with '.', or holds '/', NUL or another
 // control character (it could leave the root or hide as a Maildir++ folder).
 std::optional<std::filesystem::path> maildir_for(const std::filesystem::path& root,

@@ -64,6 +64,10 @@ public:
 
     // For log lines: "smtp://127.0.0.1:10027".
     virtual std::string describe() const = 0;
+
+    // Whether this hop is the final delivery on this machine, which knows no users of its
+    // own: then Sealpost's directory says which local addresses exist.
+    virtual bool delivers_locally() const { return false; }
 };
 
 // Parses the URI and makes the next hop. Network I/O runs on `io`; blocking file work

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include <boost/asio/awaitable.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,18 @@ public:
     // Called once per transaction after the end of DATA; its reply goes to the client as is.
     // Must not throw: a failure becomes a 4xx reply (the sender keeps the message).
     virtual boost::asio::awaitable<Reply> deliver(Transaction transaction) = 0;
+
+    // RCPT: a refusal of `recipient` for the transaction `queue_id` of a listener of `role`, or
+    // nothing to accept it. By default every syntactically valid recipient is accepted and the
+    // next hop judges it.
+    virtual boost::asio::awaitable<std::optional<Reply>> check_recipient(std::string queue_id,
+                                                                         std::string recipient,
+                                                                         Role role) {
+        (void)queue_id;
+        (void)recipient;
+        (void)role;
+        co_return std::nullopt;
+    }
 
     // AUTH PLAIN/LOGIN: whether `user` may log in with `password`.
     virtual boost::asio::awaitable<bool> authenticate(std::string user, Secret password) = 0;

@@ -134,7 +134,13 @@ asio::awaitable<void> Session::on_rcpt(std::string_view argument) {
         reply(Outcome::TooManyRecipients);
         co_return;
     }
-    transaction_->recipients.push_back(std::move(std::get<RcptTo>(parsed).recipient));
+    std::string& recipient = std::get<RcptTo>(parsed).recipient;
+    if (auto refusal =
+            co_await handler_.check_recipient(transaction_->queue_id, recipient, settings_->role)) {
+        reply(*refusal);  // logged there, as every refusal is
+        co_return;
+    }
+    transaction_->recipients.push_back(std::move(recipient));
     ++recipients_;
     reply(Outcome::RecipientOk);
     log::info("smtp", "rcpt",

@@ -45,7 +45,7 @@ TEST_F(MaildirTest, DeliversIntoNewWithEnvelopeHeaders) {
     EXPECT_EQ(outcomes[0].code, 250);
     EXPECT_EQ(outcomes[0].enhanced, "2.0.0");
     EXPECT_EQ(outcomes[1].code, 250);
-    auto bob = root.path() / "example.org" / "Bob";
+    auto bob = root.path() / "example.org" / "bob";
     auto delivered = files_in(bob / "new");
     ASSERT_EQ(delivered.size(), 1u);
     EXPECT_EQ(
@@ -131,7 +131,9 @@ TEST_F(MaildirTest, AddressesThatLeaveTheRootAreRefused) {
 
 TEST_F(MaildirTest, MaildirForNamesTheMailbox) {
     fs::path root = "/var/mail";
-    EXPECT_EQ(smtp::maildir_for(root, "Bob@EXAMPLE.org"), root / "example.org" / "Bob");
+    EXPECT_EQ(smtp::maildir_for(root, "Bob@EXAMPLE.org"), root / "example.org" / "bob");
+    EXPECT_EQ(smtp::maildir_for(root, "J\xc3\x96rg@example.org"),
+              root / "example.org" / "j\xc3\x96rg");
     EXPECT_EQ(smtp::maildir_for(root, "\"a@b\"@example.org"), root / "example.org" / "\"a@b\"");
     EXPECT_EQ(smtp::maildir_for(root, "tab\there@example.org"), std::nullopt);
     EXPECT_EQ(smtp::maildir_for(root, "bob@example.org\x7f"), std::nullopt);

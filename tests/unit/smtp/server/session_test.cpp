@@ -80,6 +80,36 @@ TEST(Session, AnswersPipelinedCommandsInOrder) {
     EXPECT_NE(delivered[0].queue_id, delivered[1].queue_id);
 }
 
+// The handler may refuse a recipient at RCPT; its reply goes out in order, the transaction
+// goes on with the others and its queue ID is the one the handler was asked with.
+TEST(Session, RecipientRefusedByTheHandlerIsLeftOut) {
+    TestServer server(test_listener(Role::Inbound));
+    Client client(server.port());
+    client.read_reply();
+    client.send(
+        "EHLO client.example\r\nMAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.net>\r\n"
+        "RCPT TO:<nobody@example.net>\r\nRCPT TO:<carol@example.net>\r\nDATA\r\n");
+    EXPECT_EQ(code_of(client.read_reply()), 250);
+    EXPECT_EQ(code_of(client.read_reply()), 250);
+    EXPECT_EQ(client.read_reply(), "250 2.1.5 Recipient ok\r\n");
+    EXPECT_EQ(client.read_reply(), "550 5.1.1 No such user\r\n");
+    EXPECT_EQ(client.read_reply(), "250 2.1.5 Recipient ok\r\n");
+    EXPECT_EQ(code_of(client.read_reply()), 354);
+    EXPECT_EQ(code_of(client.command("hello\r\n.")), 250);
+    // A transaction whose every recipient was refused has none to send DATA to.
+    client.command("MAIL FROM:<alice@example.org>");
+    EXPECT_EQ(code_of(client.command("RCPT TO:<nobody@example.net>")), 550);
+    EXPECT_EQ(code_of(client.command("DATA")), 503);
+
+    std::vector<Transaction> delivered = server.handler.transactions();
+    ASSERT_EQ(delivered.size(), 1u);
+    EXPECT_EQ(delivered[0].recipients,
+              (std::vector<std::string>{"bob@example.net", "carol@example.net"}));
+    std::vector<std::string> checked = server.handler.checked_recipients();
+    ASSERT_EQ(checked.size(), 4u);
+    EXPECT_EQ(checked[1], delivered[0].queue_id + " nobody@example.net");
+}
+
 TEST(Session, RsetEndsTheTransaction) {
     TestServer server(test_listener());
     Client client(server.port());

@@ -51,6 +51,25 @@ asio::awaitable<bool> FakeHandler::authenticate(std::string user, Secret passwor
     co_return user == "alice" && password.reveal() == "secret";
 }
 
+asio::awaitable<std::optional<Reply>> FakeHandler::check_recipient(std::string queue_id,
+                                                                   std::string recipient,
+                                                                   Role role) {
+    (void)role;
+    {
+        std::lock_guard lock(mutex_);
+        checked_recipients_.push_back(queue_id + " " + recipient);
+    }
+    if (recipient.starts_with("nobody@")) {
+        co_return Reply{550, "5.1.1", "No such user"};
+    }
+    co_return std::nullopt;
+}
+
+std::vector<std::string> FakeHandler::checked_recipients() const {
+    std::lock_guard lock(mutex_);
+    return checked_recipients_;
+}
+
 std::vector<Transaction> FakeHandler::transactions() const {
     std::lock_guard lock(mutex_);
     return transactions_;

@@ -24,14 +24,20 @@
 
 namespace sealpost::smtp::testing {
 
-// Records every transaction and AUTH attempt; accepts "alice" with password "secret".
+// Records every transaction and AUTH attempt; accepts "alice" with password "secret"; refuses
+// every recipient whose local part is "nobody".
 class FakeHandler : public Handler {
 public:
     boost::asio::awaitable<Reply> deliver(Transaction transaction) override;
     boost::asio::awaitable<bool> authenticate(std::string user, Secret password) override;
+    boost::asio::awaitable<std::optional<Reply>> check_recipient(std::string queue_id,
+                                                                 std::string recipient,
+                                                                 Role role) override;
 
     std::vector<Transaction> transactions() const;
     std::vector<std::string> auth_users() const;
+    // "queue ID recipient" of every check_recipient() call.
+    std::vector<std::string> checked_recipients() const;
     // Waits until deliver() has been entered `count` times in all.
     bool wait_for_deliveries(std::size_t count, std::chrono::milliseconds timeout);
 
@@ -46,6 +52,7 @@ private:
     std::condition_variable changed_;
     std::vector<Transaction> transactions_;
     std::vector<std::string> auth_users_;
+    std::vector<std::string> checked_recipients_;
     Reply reply_{250, "2.0.0", "Ok: queued"};
     std::chrono::milliseconds delay_{0};
     bool throws_ = false;
