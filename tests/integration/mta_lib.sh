@@ -1,12 +1,18 @@
 # Helpers for the tests that run `sealpost serve` with a real Postfix in front of it
 # (../shared/TESTBED.md §1). Source after lib.sh. Postfix's master must start as root.
 
-# free_port: a TCP port on 127.0.0.1 that nothing listens on now, unique within this test.
+# free_port: a TCP port on 127.0.0.1 that nothing listens on now, unique within this test. It
+# is below the kernel's ephemeral range, so that a port the kernel hands out meanwhile (to a
+# connection, or to a server binding port 0 in a test running beside this one) cannot take it
+# before the test's own server binds it.
 used_ports=" "
+ephemeral_low=32768
+read -r ephemeral_low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+((ephemeral_low > 12000)) || ephemeral_low=32768
 free_port() {
     local port
     while :; do
-        port=$((20000 + RANDOM % 40000))
+        port=$((10000 + RANDOM % (ephemeral_low - 10000)))
         case "$used_ports" in *" $port "*) continue ;; esac
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             used_ports="$used_ports$port "
