@@ -157,8 +157,9 @@ tls_key = "tls/key.pem"
 max_recipients = 1000
 # Bad commands in one session before it is closed with 421.
 max_errors = 10
-# Concurrent connections in total, and from one client address. A front MTA is one client:
-# keep the second above its number of content filter processes.
+# Concurrent connections in total, and from one client address, over all listeners together.
+# A front MTA is one client: keep the second above its number of content filter processes
+# (to every listener it uses).
 max_connections = 1000
 max_connections_per_client = 100
 # RFC 5321 §4.5.3.2 timeouts: waiting for a command, and between two reads of DATA.

@@ -108,7 +108,6 @@ SessionLimits session_limits(const config::Config& config) {
     limits.max_message_size = config.limits.max_message_bytes;
     limits.max_recipients = static_cast<std::size_t>(config.smtp.max_recipients);
     limits.max_errors = static_cast<std::size_t>(config.smtp.max_errors);
-    // LIMITATION: the connection limits hold per listener, not across all listeners.
     limits.max_connections = static_cast<std::size_t>(config.smtp.max_connections);
     limits.max_connections_per_address =
         static_cast<std::size_t>(config.smtp.max_connections_per_client);

@@ -1,5 +1,5 @@
-// One listening address of the server: its settings, its acceptor, and the sessions it
-// counts against its connection limits.
+// One listening address of the server: its settings and its acceptor (the server counts the
+// sessions against the connection limits, over all its listeners).
 #pragma once
 
 // Boost 1.74's asio/awaitable.hpp uses std::exchange without including <utility>.
@@ -8,7 +8,6 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <cstddef>
-#include <map>
 #include <memory>
 #include <string>
 
@@ -19,8 +18,6 @@ namespace sealpost::smtp::server {
 struct Listener {
     std::shared_ptr<const ListenerSettings> settings;  // replaced on reload; sessions keep theirs
     boost::asio::ip::tcp::acceptor acceptor;
-    std::size_t sessions = 0;
-    std::map<std::string, std::size_t> sessions_by_address;
 
     Listener(std::shared_ptr<const ListenerSettings> s, boost::asio::ip::tcp::acceptor a)
         : settings(std::move(s)), acceptor(std::move(a)) {}

@@ -101,8 +101,7 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
                 const std::string& address);
     void start_session(const std::shared_ptr<Listener>& listener, tcp::socket socket,
                        const std::string& address);
-    void release(const std::shared_ptr<Listener>& listener, Session* session,
-                 const std::string& address);
+    void release(Session* session, const std::string& address);
     void apply_settings(const std::vector<ListenerSettings>& settings,
                         const std::map<std::string, std::shared_ptr<Listener>>& opened);
     void close_acceptors();
@@ -120,6 +119,8 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
     // On the strand.
     std::vector<std::shared_ptr<Listener>> listeners;
     std::map<Session*, std::shared_ptr<Session>> sessions;
+    // Sessions by client address, over every listener: the limits hold for the server.
+    std::map<std::string, std::size_t> sessions_by_address;
     bool draining = false;
     std::function<void()> on_drained;
 
@@ -160,12 +161,11 @@ void Server::State::begin_accepting(const std::shared_ptr<Listener>& listener) {
 void Server::State::admit(const std::shared_ptr<Listener>& listener, tcp::socket socket) {
     const ListenerSettings& settings = *listener->settings;
     std::string address = peer_address(socket);
-    auto same_address = listener->sessions_by_address.find(address);
-    std::size_t from_address =
-        same_address == listener->sessions_by_address.end() ? 0 : same_address->second;
+    auto same_address = sessions_by_address.find(address);
+    std::size_t from_address = same_address == sessions_by_address.end() ? 0 : same_address->second;
     if (draining) {
         refuse(std::move(socket), settings, Outcome::ShuttingDown, address);
-    } else if (listener->sessions >= settings.limits.max_connections) {
+    } else if (sessions.size() >= settings.limits.max_connections) {
         refuse(std::move(socket), settings, Outcome::ServiceBusy, address);
     } else if (from_address >= settings.limits.max_connections_per_address) {
         refuse(std::move(socket), settings, Outcome::TooManyFromAddress, address);
@@ -192,30 +192,26 @@ void Server::State::start_session(const std::shared_ptr<Listener>& listener, tcp
                                   const std::string& address) {
     auto socket_executor = socket.get_executor();
     auto session = std::make_shared<Session>(std::move(socket), listener->settings, handler);
-    ++listener->sessions;
-    ++listener->sessions_by_address[address];
+    ++sessions_by_address[address];
     sessions.emplace(session.get(), session);
     ++active;
     // The coroutine's frame owns the session; the server keeps a reference only to drain it.
-    auto done = [self = shared_from_this(), listener, raw = session.get(),
+    auto done = [self = shared_from_this(), raw = session.get(),
                  address](std::exception_ptr failure) {
         log_escape("session " + address)(failure);
-        asio::post(self->strand,
-                   [self, listener, raw, address] { self->release(listener, raw, address); });
+        asio::post(self->strand, [self, raw, address] { self->release(raw, address); });
     };
     asio::co_spawn(
         socket_executor, [session]() -> asio::awaitable<void> { co_await session->run(); },
         std::move(done));
 }
 
-void Server::State::release(const std::shared_ptr<Listener>& listener, Session* session,
-                            const std::string& address) {
+void Server::State::release(Session* session, const std::string& address) {
     sessions.erase(session);
     --active;
-    --listener->sessions;
-    auto same_address = listener->sessions_by_address.find(address);
-    if (same_address != listener->sessions_by_address.end() && --same_address->second == 0) {
-        listener->sessions_by_address.erase(same_address);
+    auto same_address = sessions_by_address.find(address);
+    if (same_address != sessions_by_address.end() && --same_address->second == 0) {
+        sessions_by_address.erase(same_address);
     }
     check_drained();
 }

@@ -23,10 +23,13 @@ struct SessionLimits {
     // Commands other than MAIL, RCPT and DATA since the session began or last delivered a
     // message; past it, 421 and close (a client that talks but never sends mail).
     std::size_t max_non_mail_commands = 100;
-    std::size_t max_errors = 10;                   // replies of 4xx/5xx to the client's commands
-    std::size_t max_auth_failures = 3;             // failed AUTH attempts
-    std::size_t max_connections = 200;             // at once on this listener; more get 421 4.3.2
-    std::size_t max_connections_per_address = 20;  // at once from one IP; more get 421 4.7.0
+    std::size_t max_errors = 10;        // replies of 4xx/5xx to the client's commands
+    std::size_t max_auth_failures = 3;  // failed AUTH attempts
+    // Sessions at once on all the server's listeners together, and from one client IP on all
+    // of them; a connection past either is refused (421 4.3.2, 421 4.7.0). Each listener
+    // admits by its own values, against the server's counts.
+    std::size_t max_connections = 200;
+    std::size_t max_connections_per_address = 20;
     // RFC 5321 §4.5.3.2.7: at least 5 minutes waiting for a command (also bounds each write
     // and the TLS handshake); §4.5.3.2.5: 3 minutes for each block of message data.
     std::chrono::milliseconds command_timeout = std::chrono::minutes(5);

@@ -173,6 +173,34 @@ TEST(Server, TotalLimitRefusesAsBusy) {
     EXPECT_TRUE(second.closed_by_server());
 }
 
+// The limits count the sessions of every listener: a client cannot get around them by
+// connecting to another address of the same server.
+TEST(Server, LimitsHoldOverAllListeners) {
+    auto greeting_at_second = [](unsigned short port) {
+        boost::asio::io_context io;
+        boost::asio::ip::tcp::socket socket(io);
+        socket.connect({boost::asio::ip::make_address("127.0.0.2"), port});  // from 127.0.0.1
+        char reply[128];
+        std::size_t size = socket.read_some(boost::asio::buffer(reply));
+        return std::string(reply, size);
+    };
+    for (bool per_address : {true, false}) {
+        ListenerSettings first = test_listener(Role::Submission);
+        ListenerSettings second = test_listener(Role::Inbound);
+        second.address = "127.0.0.2:0";
+        for (ListenerSettings* settings : {&first, &second}) {
+            settings->limits.max_connections_per_address = per_address ? 1 : 10;
+            settings->limits.max_connections = per_address ? 10 : 1;
+        }
+        TestServer server(std::vector<ListenerSettings>{first, second});
+        Client client(server.port(0));
+        EXPECT_EQ(code_of(client.read_reply()), 220);
+        EXPECT_EQ(greeting_at_second(server.port(1)),
+                  per_address ? "421 4.7.0 too many connections from your address\r\n"
+                              : "421 4.3.2 service busy\r\n");
+    }
+}
+
 TEST(Server, StopAcceptingLeavesSessionsRunning) {
     TestServer server(test_listener());
     unsigned short port = server.port();
