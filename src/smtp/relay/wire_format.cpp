@@ -1,5 +1,6 @@
 #include "smtp/relay/wire_format.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace sealpost::smtp {
@@ -163,8 +164,9 @@ std::string DataEncoder::next(std::size_t limit) {
     std::string piece;
     piece.reserve(limit + 8);
     while (at_ < data_.size() && piece.size() < limit) {
-        char c = data_[at_++];
+        char c = data_[at_];
         if (c == '\r' || c == '\n') {
+            ++at_;
             if (c == '\r' && at_ < data_.size() && data_[at_] == '\n') {
                 ++at_;
             }
@@ -175,7 +177,11 @@ std::string DataEncoder::next(std::size_t limit) {
         if (line_start_ && c == '.') {
             piece += '.';  // RFC 5321 §4.5.2
         }
-        piece += c;
+        // The rest of the line (or of the piece) at once.
+        std::size_t end = std::min(data_.find_first_of("\r\n", at_), data_.size());
+        end = std::min(end, at_ + (limit - std::min(limit - 1, piece.size())));
+        piece.append(data_.substr(at_, end - at_));
+        at_ = end;
         line_start_ = false;
     }
     if (at_ == data_.size() && !finished_) {

@@ -2,6 +2,8 @@
 // the encoding of DATA.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "smtp/relay/wire_format.hpp"
 
 namespace sealpost::smtp {
@@ -109,6 +111,49 @@ TEST(RelayDataEncodingTest, PiecesOfAnySizeAddUpToTheWhole) {
             joined += encoder.next(limit);
         }
         EXPECT_EQ(joined, whole) << "pieces of " << limit;
+    }
+}
+
+// The encoding defined one byte at a time, as RFC 5321 §4.5.2 words it, against random data
+// cut into random pieces.
+TEST(RelayDataEncodingTest, MatchesTheByteByByteDefinition) {
+    auto reference = [](std::string_view data) {
+        std::string out;
+        bool line_start = true;
+        for (std::size_t i = 0; i < data.size(); ++i) {
+            char c = data[i];
+            if (c == '\r' || c == '\n') {
+                if (c == '\r' && i + 1 < data.size() && data[i + 1] == '\n') {
+                    ++i;
+                }
+                out += "\r\n";
+                line_start = true;
+                continue;
+            }
+            if (line_start && c == '.') {
+                out += '.';
+            }
+            out += c;
+            line_start = false;
+        }
+        return out + (line_start ? "" : "\r\n") + ".\r\n";
+    };
+    std::mt19937 random(20261204);
+    const char alphabet[] = {'a', '.', '\r', '\n', ' ', 'z'};
+    for (int round = 0; round < 2000; ++round) {
+        std::string data(random() % 40, ' ');
+        for (char& c : data) {
+            c = alphabet[random() % sizeof(alphabet)];
+        }
+        std::size_t limit = 1 + random() % 16;
+        DataEncoder encoder(data);
+        std::string joined;
+        for (int pieces = 0; !encoder.finished() && pieces < 200; ++pieces) {
+            std::string piece = encoder.next(limit);
+            EXPECT_LE(piece.size(), limit + 6);  // a stuffed dot or a CRLF, then the end
+            joined += piece;
+        }
+        ASSERT_EQ(joined, reference(data)) << "limit " << limit;
     }
 }
 
