@@ -179,7 +179,8 @@ void HttpServer::start() {
         acceptor.listen(net::socket_base::max_listen_connections, ec);
     }
     if (ec) {
-        acceptor.close(ec);
+        boost::system::error_code ignored;  // the reason is the first error, not the close's
+        acceptor.close(ignored);
         throw Error(ErrorKind::Temporary,
                     "cannot listen for HTTP on " + state_->options.listen + ": " + ec.message());
     }

@@ -1,11 +1,11 @@
 # Helpers for the tests that run `sealpost serve` with a real Postfix in front of it
 # (../shared/TESTBED.md §1). Source after lib.sh. Postfix's master must start as root.
 
-# free_port: a TCP port on 127.0.0.1 that nothing listens on now, unique within this test. It
-# is below the kernel's ephemeral range, so that a port the kernel hands out meanwhile (to a
+# free_port: a TCP port on 127.0.0.1 that nothing listens on now, unique within this test (the
+# ports given are kept in a file, as each $(free_port) runs in a subshell of its own). It is
+# below the kernel's ephemeral range, so that a port the kernel hands out meanwhile (to a
 # connection, or to a server binding port 0 in a test running beside this one) cannot take it
 # before the test's own server binds it.
-used_ports=" "
 ephemeral_low=32768
 read -r ephemeral_low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
 ((ephemeral_low > 12000)) || ephemeral_low=32768
@@ -13,9 +13,9 @@ free_port() {
     local port
     while :; do
         port=$((10000 + RANDOM % (ephemeral_low - 10000)))
-        case "$used_ports" in *" $port "*) continue ;; esac
+        grep -qx "$port" "$T/used-ports" 2>/dev/null && continue
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            used_ports="$used_ports$port "
+            echo "$port" >>"$T/used-ports"
             echo "$port"
             return
         fi
