@@ -2,6 +2,7 @@
 // result like any input.
 #include "mime/build.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <initializer_list>
 #include <optional>
@@ -31,7 +32,8 @@ Limits relaxed(const Limits& limits) {
 
 // The original's top-level fields in order, without Content-* (GMime keeps those with the
 // body), MIME-Version (written anew) and, when asked, Subject.
-std::string outer_headers(const Message& original, bool without_subject) {
+std::string outer_headers(const Message& original, bool without_subject,
+                          std::span<const Field> replaced = {}) {
     GMimeHeaderList* list = g_mime_object_get_header_list(GMIME_OBJECT(detail::gmime(original)));
     std::string out;
     int count = g_mime_header_list_get_count(list);
@@ -39,7 +41,9 @@ std::string outer_headers(const Message& original, bool without_subject) {
         GMimeHeader* header = g_mime_header_list_get_header_at(list, i);
         std::string_view name = g_mime_header_get_name(header);
         if (text::istarts_with(name, "Content-") || text::iequals(name, "MIME-Version") ||
-            (without_subject && text::iequals(name, "Subject"))) {
+            (without_subject && text::iequals(name, "Subject")) ||
+            std::any_of(replaced.begin(), replaced.end(),
+                        [name](const Field& field) { return text::iequals(name, field.name); })) {
             continue;
         }
         out += gm::header_text(header);
@@ -281,16 +285,18 @@ Message replace_body(const Message& original, std::string_view decrypted_entity,
 
 namespace {
 
-// The entity's bytes made into the message: the original's fields, the entity's, `added`
-// (formatted header fields, CRLF-ended), the empty line, the entity's body.
-std::string& with_new_head(const Message& original, std::string& bytes, std::string_view added) {
+// The entity's bytes made into the message: the original's fields (less those named in
+// `fields`), the entity's Subject, `fields`, the entity's Content-* fields, the empty line, the
+// entity's body.
+std::string& with_new_head(const Message& original, std::string& bytes,
+                           std::span<const Field> fields) {
     if (!text::is_crlf(bytes)) {
         bytes = text::to_crlf(bytes);
     }
     Entity entity = split_entity(bytes);
-    std::string head = outer_headers(original, entity.subject.has_value());
+    std::string head = outer_headers(original, entity.subject.has_value(), fields);
     head += entity.subject.value_or("");
-    head += added;  // before the Content-* fields, where GMime writes fields set later
+    head += gm::formatted_fields(fields);  // before the Content-* fields, as GMime sets them
     head += entity.content_fields;
     head += "\r\n";
     auto body_at = static_cast<std::size_t>(entity.body.data() - bytes.data());
@@ -307,8 +313,7 @@ Message replace_body_in_place(const Message& original, std::string&& decrypted_e
 
 std::string replace_body_bytes(const Message& original, std::string&& decrypted_entity,
                                std::span<const Field> fields, const Limits& limits) {
-    std::string added = gm::formatted_fields(fields);
-    std::string& bytes = with_new_head(original, decrypted_entity, added);
+    std::string& bytes = with_new_head(original, decrypted_entity, fields);
     Prescan bounds = prescan(bytes, limits);
     if (bounds.depth_bound > limits.max_depth || bounds.parts_bound > limits.max_parts) {
         return parse_owned(std::move(bytes), limits).release();  // exactly, on GMime's tree

@@ -83,9 +83,10 @@ Message replace_body_in_place(const Message& original, std::string&& decrypted_e
 
 // replace_body_in_place() with `fields` then set on the result, as the bytes to send on: for
 // a caller with nothing more to ask of the message, which is then checked against `limits`
-// by the prescan alone (it never counts less than GMime would build) and not parsed a second
-// time, as parsing costs as much as all the rest. Fields are written as Message::set_header()
-// writes them. Error(LimitExceeded) or Error(BadInput) as replace_body_in_place().
+// by the prescan's bounds (never below what GMime would build; past them it is parsed) and
+// not parsed a second time, as parsing costs as much as all the rest. Fields are written as
+// Message::set_header() writes them, and replace the original's fields of the same names.
+// Error(LimitExceeded) or Error(BadInput) as replace_body_in_place().
 std::string replace_body_bytes(const Message& original, std::string&& decrypted_entity,
                                std::span<const Field> fields, const Limits& limits = {});
 

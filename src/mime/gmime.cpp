@@ -96,6 +96,9 @@ std::string header_text(GMimeHeader* header) {
 }
 
 std::string formatted_fields(std::span<const Field> fields) {
+    if (fields.empty()) {
+        return {};
+    }
     ensure_initialized();
     Ptr<GMimeHeaderList> list(g_mime_header_list_new(g_mime_parser_options_get_default()));
     for (const Field& field : fields) {

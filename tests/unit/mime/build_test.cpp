@@ -204,6 +204,13 @@ TEST(ReplaceBody, BytesAreWhatTheParsedMessageWithTheFieldsReleases) {
                                          "message/rfc822\n\nContent-Type: text/plain\n\nx\n"),
                                     fields, few_parts),
                  Error);
+    // A field the original has already is replaced, not repeated.
+    const Field again[] = {{"Subject", "Replaced"}, {"x-mailer", "none"}};
+    Message with_mailer = parse(std::string("X-Mailer: old\r\n") + raw);
+    std::string replaced =
+        replace_body_bytes(with_mailer, crlf("Content-Type: text/plain\n\nx\n"), again);
+    EXPECT_EQ(parse(replaced).headers("X-Mailer"), std::vector<std::string>{"none"});
+    EXPECT_EQ(parse(replaced).subject(), "Replaced");
     const Field bad[] = {{"Content-Type", "text/html"}};
     EXPECT_THROW(replace_body_bytes(original, crlf("Content-Type: text/plain\n\nx\n"), bad), Error);
 }
