@@ -3,15 +3,9 @@
 
 #include <algorithm>
 
+#include "common/ascii.hpp"
+
 namespace sealpost::mime::text {
-
-namespace {
-
-char ascii_lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-}  // namespace
 
 // Both conversions copy the runs between line breaks whole: messages can be megabytes.
 void append_crlf(std::string& out, std::string_view bytes) {
@@ -66,9 +60,7 @@ bool is_crlf(std::string_view bytes) {
 }
 
 std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
-    return out;
+    return ascii_lower(text);
 }
 
 bool iequals(std::string_view a, std::string_view b) {

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/ascii.hpp"
+
 namespace sealpost::policy {
 
 // True if `text` matches `pattern`, where `*` matches any run of characters (possibly none)
@@ -11,7 +13,6 @@ namespace sealpost::policy {
 // ascii_lower() first. Worst case O(pattern × text) time and O(1) space, never exponential.
 bool wildcard_match(std::string_view pattern, std::string_view text);
 
-// Lowercases A-Z only; other bytes, UTF-8 included, stay as they are.
-std::string ascii_lower(std::string_view text);
+using sealpost::ascii_lower;  // the case folding of both sides
 
 }  // namespace sealpost::policy

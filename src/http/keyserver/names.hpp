@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/ascii.hpp"
 #include "openpgp/key_names.hpp"
 
 namespace sealpost::keyserver {
@@ -13,6 +14,6 @@ using openpgp::openpgpkey_label;
 using openpgp::wkd_hash;
 using openpgp::zbase32;
 
-std::string ascii_lower(std::string_view text);
+using sealpost::ascii_lower;
 
 }  // namespace sealpost::keyserver

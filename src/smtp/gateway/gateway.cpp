@@ -3,6 +3,7 @@
 #include <chrono>
 #include <memory>
 
+#include "common/ascii.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
@@ -75,19 +76,6 @@ std::string actions_of(const pipeline::Result& result) {
     return out.empty() ? "none" : out;
 }
 
-bool same_address(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
-}
-
 // The gateway's series in /metrics: messages by listener role, action and result, how long
 // each took from the end of DATA to the reply, and how many are between the two now.
 struct GatewayMetrics {
@@ -140,7 +128,7 @@ boost::asio::awaitable<Reply> Gateway::deliver(Transaction transaction) {
     auto& meters = gateway_metrics();
     metrics::ScopedGaugeIncrement in_flight(meters.in_flight);
     if (!transaction.client.authenticated_user.empty() &&
-        !same_address(transaction.client.authenticated_user, transaction.sender)) {
+        !ascii_iequals(transaction.client.authenticated_user, transaction.sender)) {
         log::warn("gateway", "sender_not_owned",
                   {{"queue_id", queue_id},
                    {"user", transaction.client.authenticated_user},
@@ -275,7 +263,7 @@ boost::asio::awaitable<std::optional<Reply>> Gateway::check_recipient(std::strin
                                                                       Role role) {
     auto at = recipient.rfind('@');
     if (!next_hop_.delivers_locally() || at == std::string::npos ||
-        same_address(recipient.substr(0, at), "postmaster")) {
+        ascii_iequals(recipient.substr(0, at), "postmaster")) {
         co_return std::nullopt;
     }
     auto settings = settings_.get();

@@ -6,11 +6,12 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cctype>
 #include <cerrno>
 #include <ctime>
 #include <stdexcept>
 #include <system_error>
+
+#include "common/ascii.hpp"
 
 namespace sealpost::smtp {
 
@@ -185,12 +186,7 @@ std::optional<fs::path> maildir_for(const fs::path& root, std::string_view recip
     if (at == std::string_view::npos) {
         return std::nullopt;
     }
-    std::string address(recipient);
-    for (char& c : address) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
+    std::string address = ascii_lower(recipient);
     std::string_view local = std::string_view(address).substr(0, at);
     std::string_view domain = std::string_view(address).substr(at + 1);
     if (!is_safe_component(local) || !is_safe_component(domain)) {
