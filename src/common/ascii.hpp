@@ -2,6 +2,7 @@
 // keeps them): A-Z only, every other byte (UTF-8 included) as it is, whatever the locale.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 

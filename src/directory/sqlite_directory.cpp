@@ -78,14 +78,16 @@ bool SqliteDirectory::answers_current() {
     return true;
 }
 
-bool SqliteDirectory::remembered_yes_no(const std::string& question,
-                                        const std::function<bool()>& ask) {
+template <typename Answer>
+Answer SqliteDirectory::remembered(std::unordered_map<std::string, Answer>& answers,
+                                   const std::string& question,
+                                   const std::function<Answer()>& ask) {
     if (!answers_current()) {
         return ask();
     }
-    auto it = remembered_.yes_no.find(question);
-    if (it == remembered_.yes_no.end()) {
-        it = remembered_.yes_no.emplace(question, ask()).first;
+    auto it = answers.find(question);
+    if (it == answers.end()) {
+        it = answers.emplace(question, ask()).first;
     }
     return it->second;
 }
@@ -150,8 +152,9 @@ bool SqliteDirectory::is_local(std::string_view domain) {
     } catch (const Error&) {
         return false;
     }
-    return remembered_yes_no(
-        "d" + name, [&] { return exists("SELECT 1 FROM local_domains WHERE domain = ?1", name); });
+    return remembered<bool>(remembered_.yes_no, "d" + name, [&] {
+        return exists("SELECT 1 FROM local_domains WHERE domain = ?1", name);
+    });
 }
 
 Account SqliteDirectory::add_account(std::string_view address, std::string_view display_name,
@@ -202,15 +205,8 @@ std::vector<Account> SqliteDirectory::accounts() {
 
 std::optional<Account> SqliteDirectory::find_account(std::string_view address) {
     auto normal = openpgp::normalise_address(address);
-    if (!answers_current()) {
-        return query_account(normal);
-    }
-    auto question = "a" + normal;
-    auto it = remembered_.accounts.find(question);
-    if (it == remembered_.accounts.end()) {
-        it = remembered_.accounts.emplace(question, query_account(normal)).first;
-    }
-    return it->second;
+    return remembered<std::optional<Account>>(remembered_.accounts, "a" + normal,
+                                              [&] { return query_account(normal); });
 }
 
 std::optional<Account> SqliteDirectory::query_account(const std::string& normal) {
@@ -331,7 +327,7 @@ bool SqliteDirectory::is_member(std::string_view group, std::string_view address
     } catch (const Error&) {
         return false;
     }
-    return remembered_yes_no("m" + name + "\n" + normal, [&] {
+    return remembered<bool>(remembered_.yes_no, "m" + name + "\n" + normal, [&] {
         auto& stmt =
             db_.cached("SELECT 1 FROM group_members WHERE group_name = ?1 AND address = ?2");
         stmt.bind(1, name).bind(2, normal);

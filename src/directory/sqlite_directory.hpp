@@ -63,7 +63,10 @@ private:
     static constexpr std::size_t max_remembered = 4096;
 
     bool answers_current();
-    bool remembered_yes_no(const std::string& question, const std::function<bool()>& ask);
+    // The remembered answer to `question`, asked of the database (and remembered) if none is.
+    template <typename Answer>
+    Answer remembered(std::unordered_map<std::string, Answer>& answers, const std::string& question,
+                      const std::function<Answer()>& ask);
     std::optional<Account> query_account(const std::string& normal);
     void transaction(const std::function<void()>& work);
     bool exists(const std::string& sql, const std::string& arg);
